@@ -1,0 +1,106 @@
+package dev.starttls.internal;
+
+import dev.starttls.Deadline;
+import dev.starttls.LineReader;
+import dev.starttls.TlsPolicy;
+import dev.starttls.TlsUpgradeException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+
+/**
+ * One side of a text protocol dialogue: a socket, its bounded line reader and its output, under a policy's limits and
+ * deadlines. Protocol modules talk through this and never touch the socket's streams themselves. Not API.
+ */
+public final class Channel implements Closeable {
+    private final Socket socket;
+    private final LineReader reader;
+    private final OutputStream out;
+    private final TlsPolicy policy;
+    private final String peer;
+
+    private Channel(Socket socket, TlsPolicy policy, String peer) throws IOException {
+        this.socket = socket;
+        this.reader = LineReader.of(socket, policy);
+        this.out = socket.getOutputStream();
+        this.policy = policy;
+        this.peer = peer;
+    }
+
+    /**
+     * A channel on {@code socket}; {@code peer} ({@code host:port}) names the server in messages.
+     *
+     * @throws TlsUpgradeException {@code CLOSED} if the socket's streams cannot be had; the socket is then closed
+     */
+    public static Channel open(Socket socket, TlsPolicy policy, String peer) throws TlsUpgradeException {
+        try {
+            socket.setTcpNoDelay(true);
+            return new Channel(socket, policy, peer);
+        } catch (IOException e) {
+            Failures.closeQuietly(socket);
+            throw Failures.of(e, "cannot use the connection to " + peer);
+        }
+    }
+
+    /** A new channel on the upgraded socket; this channel's reader must not be used any more. */
+    public Channel switchTo(Socket upgraded) throws TlsUpgradeException {
+        return open(upgraded, policy, peer);
+    }
+
+    public Socket socket() {
+        return socket;
+    }
+
+    public LineReader reader() {
+        return reader;
+    }
+
+    public TlsPolicy policy() {
+        return policy;
+    }
+
+    /** {@code host:port} of the server, for messages. */
+    public String peer() {
+        return peer;
+    }
+
+    /** A fresh deadline for one reply. */
+    public Deadline replyDeadline() {
+        return Deadline.after(policy.readTimeout());
+    }
+
+    /** Sends one command line (already checked for CR/LF by the caller) in one write. */
+    public void send(String line) throws TlsUpgradeException {
+        try {
+            Wire.writeLine(out, line);
+        } catch (IOException e) {
+            throw Failures.of(e, "cannot write to " + peer);
+        }
+    }
+
+    /** Sends raw bytes (already framed) and flushes. */
+    public void sendRaw(byte[] bytes) throws TlsUpgradeException {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw Failures.of(e, "cannot write to " + peer);
+        }
+    }
+
+    /** Reads one line under {@code deadline}. */
+    public String readLine(Deadline deadline) throws TlsUpgradeException {
+        return reader.readLine(deadline);
+    }
+
+    /** Reads one SMTP-style numeric reply under a fresh deadline. */
+    public NumericReply readNumericReply() throws TlsUpgradeException {
+        return NumericReply.read(reader, replyDeadline(), policy.maxReplyLines());
+    }
+
+    @Override
+    public void close() {
+        Failures.closeQuietly(socket);
+    }
+}

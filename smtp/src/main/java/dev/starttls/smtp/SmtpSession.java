@@ -1,0 +1,329 @@
+package dev.starttls.smtp;
+
+import dev.starttls.Handshake;
+import dev.starttls.TlsUpgradeException;
+import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.internal.Channel;
+import dev.starttls.internal.Failures;
+import dev.starttls.internal.NumericReply;
+import dev.starttls.internal.Wire;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * An SMTP connection after the upgrade: the TLS socket, its {@link Handshake}, the extensions the server announced
+ * after TLS (RFC 3207 4.2: what it said before TLS is forgotten), and the commands needed to send mail.
+ *
+ * <pre>{@code
+ * try (SmtpSession smtp = SmtpTls.upgrade(socket, "mail.example.com", policy)) {
+ *     System.out.println(smtp.handshake().orElseThrow());
+ *     if (smtp.authMechanisms().contains("PLAIN")) {
+ *         smtp.authPlain("alice", password);
+ *     }
+ *     smtp.send("alice@example.com", List.of("bob@example.com"), "Subject: hi\r\n\r\nHello\r\n");
+ * }   // close() sends QUIT
+ * }</pre>
+ *
+ * <p>With an opportunistic policy and a server that did not offer (or refused) STARTTLS, the session is plaintext:
+ * {@link #isTls()} is {@code false}, {@link #handshake()} is empty, and the AUTH methods refuse to send credentials.
+ *
+ * <p>Not thread-safe: one dialogue, one thread at a time.
+ *
+ * @since 0.1
+ */
+public final class SmtpSession implements Closeable {
+    private static final Duration QUIT_WAIT = Duration.ofSeconds(2);
+
+    private final Channel channel;
+    private final Handshake handshake;
+    private final Map<String, String> extensions;
+    private final String ehloName;
+    private boolean closed;
+
+    SmtpSession(Channel channel, Handshake handshake, NumericReply ehlo, String ehloName) {
+        this.channel = channel;
+        this.handshake = handshake;
+        this.extensions = Collections.unmodifiableMap(parseExtensions(ehlo));
+        this.ehloName = ehloName;
+    }
+
+    /** Keywords (upper case) and their parameters from an EHLO reply; the first line is the greeting, not a keyword. */
+    static Map<String, String> parseExtensions(NumericReply ehlo) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (String line : ehlo.lines().subList(1, ehlo.lines().size())) {
+            String trimmed = line.trim();
+            int space = trimmed.indexOf(' ');
+            String keyword = (space < 0 ? trimmed : trimmed.substring(0, space)).toUpperCase(Locale.ROOT);
+            if (!keyword.isEmpty()) {
+                result.put(keyword, space < 0 ? "" : trimmed.substring(space + 1).trim());
+            }
+        }
+        return result;
+    }
+
+    /** Whether the connection is encrypted; {@code false} only for an opportunistic policy that fell back. */
+    public boolean isTls() {
+        return handshake != null;
+    }
+
+    /** What the handshake negotiated; empty when the session is plaintext (opportunistic fallback). */
+    public Optional<Handshake> handshake() {
+        return Optional.ofNullable(handshake);
+    }
+
+    /** The underlying socket: an {@link SSLSocket} when {@link #isTls()}. */
+    public Socket socket() {
+        return channel.socket();
+    }
+
+    /**
+     * The TLS socket.
+     *
+     * @throws IllegalStateException if the session is plaintext (opportunistic fallback)
+     */
+    public SSLSocket sslSocket() {
+        if (!isTls()) {
+            throw new IllegalStateException("TLS is off: the server did not offer or refused STARTTLS");
+        }
+        return (SSLSocket) channel.socket();
+    }
+
+    /** The EHLO keywords the server announced (after TLS, when TLS is on), upper case, in order. */
+    public Set<String> extensions() {
+        return extensions.keySet();
+    }
+
+    /** The parameters of an EHLO keyword ({@code "SIZE"} gives {@code "35882577"}), if the server announced it. */
+    public Optional<String> extension(String keyword) {
+        return Optional.ofNullable(extensions.get(keyword.toUpperCase(Locale.ROOT)));
+    }
+
+    /** The SASL mechanisms of the {@code AUTH} extension, upper case; empty if AUTH was not announced. */
+    public List<String> authMechanisms() {
+        String auth = extensions.get("AUTH");
+        if (auth == null || auth.isBlank()) {
+            return List.of();
+        }
+        List<String> mechanisms = new ArrayList<>();
+        for (String m : auth.trim().split("\\s+")) {
+            mechanisms.add(m.toUpperCase(Locale.ROOT));
+        }
+        return List.copyOf(mechanisms);
+    }
+
+    /** The name this client gave in EHLO (an address literal of the local end). */
+    public String ehloName() {
+        return ehloName;
+    }
+
+    /**
+     * Sends one command line and returns the server's reply, whatever its code.
+     *
+     * @throws IllegalArgumentException if {@code line} contains CR, LF or NUL (nothing is written)
+     */
+    public SmtpReply command(String line) throws TlsUpgradeException {
+        Wire.requireSafe("command", line);
+        NumericReply reply = exchange(line);
+        return new SmtpReply(reply.code(), reply.lines());
+    }
+
+    /**
+     * AUTH PLAIN (RFC 4616). Refuses to run on a plaintext session.
+     *
+     * @throws TlsUpgradeException {@code REJECTED} if the server does not offer PLAIN or rejects the credentials
+     */
+    public void authPlain(String user, String password) throws TlsUpgradeException {
+        Wire.requireSafe("user", user);
+        Wire.requireSafe("password", password);
+        requireTlsForCredentials();
+        requireMechanism("PLAIN");
+        String token = base64("\0" + user + "\0" + password);
+        expect(exchange("AUTH PLAIN " + token), 235, "AUTH PLAIN");
+    }
+
+    /**
+     * AUTH LOGIN (the widespread non-standard mechanism). Refuses to run on a plaintext session.
+     *
+     * @throws TlsUpgradeException {@code REJECTED} if the server does not offer LOGIN or rejects the credentials
+     */
+    public void authLogin(String user, String password) throws TlsUpgradeException {
+        Wire.requireSafe("user", user);
+        Wire.requireSafe("password", password);
+        requireTlsForCredentials();
+        requireMechanism("LOGIN");
+        expect(exchange("AUTH LOGIN"), 334, "AUTH LOGIN");
+        expect(exchange(base64(user)), 334, "AUTH LOGIN user name");
+        expect(exchange(base64(password)), 235, "AUTH LOGIN password");
+    }
+
+    /**
+     * Sends one message: MAIL FROM, RCPT TO for each recipient, DATA with the message (line endings normalised to
+     * CRLF, lines starting with a dot doubled, RFC 5321 4.5.2), and the final dot.
+     *
+     * @param message the RFC 5322 message, headers and body
+     * @return the server's reply to the final dot (often carrying a queue id)
+     * @throws TlsUpgradeException {@code REJECTED} if the server refuses the sender, a recipient or the message
+     * @throws IllegalArgumentException if an address contains CR, LF or NUL, or there is no recipient
+     */
+    public SmtpReply send(String from, List<String> recipients, String message) throws TlsUpgradeException {
+        Wire.requireSafe("from", from);
+        if (recipients.isEmpty()) {
+            throw new IllegalArgumentException("at least one recipient is required");
+        }
+        for (String r : recipients) {
+            Wire.requireSafe("recipient", r);
+        }
+        expect(exchange("MAIL FROM:<" + from + ">"), 250, "MAIL FROM");
+        for (String r : recipients) {
+            NumericReply reply = exchange("RCPT TO:<" + r + ">");
+            if (reply.code() != 250 && reply.code() != 251) {
+                throw rejected("RCPT TO:<" + r + ">", reply);
+            }
+        }
+        expect(exchange("DATA"), 354, "DATA");
+        channel.sendRaw(dotStuffed(message));
+        NumericReply done = expect(read(), 250, "end of DATA");
+        return new SmtpReply(done.code(), done.lines());
+    }
+
+    /** Sends QUIT, reads the reply, and closes the connection. */
+    public void quit() throws TlsUpgradeException {
+        try {
+            exchange("QUIT");
+        } finally {
+            closed = true;
+            channel.close();
+        }
+    }
+
+    /** Sends QUIT (waiting briefly for the reply) if the session is still open, then closes the socket. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            channel.send("QUIT");
+            NumericReply.read(channel.reader(), dev.starttls.Deadline.after(
+                    QUIT_WAIT.compareTo(channel.policy().readTimeout()) < 0 ? QUIT_WAIT
+                            : channel.policy().readTimeout()), 10);
+        } catch (TlsUpgradeException ignored) {
+            // closing anyway
+        } finally {
+            channel.close();
+        }
+    }
+
+    /** Normalises line endings to CRLF, doubles leading dots, and appends the terminating {@code CRLF.CRLF}. */
+    static byte[] dotStuffed(String message) {
+        byte[] text = message.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length + text.length / 64 + 8);
+        boolean lineStart = true;
+        for (int i = 0; i < text.length; i++) {
+            byte b = text[i];
+            if (b == '\r' || b == '\n') {
+                out.write('\r');
+                out.write('\n');
+                if (b == '\r' && i + 1 < text.length && text[i + 1] == '\n') {
+                    i++;
+                }
+                lineStart = true;
+                continue;
+            }
+            if (lineStart && b == '.') {
+                out.write('.');
+            }
+            out.write(b);
+            lineStart = false;
+        }
+        if (!lineStart) {
+            out.write('\r');
+            out.write('\n');
+        }
+        out.write('.');
+        out.write('\r');
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    private NumericReply exchange(String line) throws TlsUpgradeException {
+        requireOpen();
+        try {
+            channel.send(line);
+            return channel.readNumericReply();
+        } catch (TlsUpgradeException e) {
+            closeAfterFailure();
+            throw e;
+        }
+    }
+
+    private NumericReply read() throws TlsUpgradeException {
+        try {
+            return channel.readNumericReply();
+        } catch (TlsUpgradeException e) {
+            closeAfterFailure();
+            throw e;
+        }
+    }
+
+    private void closeAfterFailure() {
+        closed = true;
+        Failures.closeQuietly(channel);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the SMTP session is closed");
+        }
+    }
+
+    private NumericReply expect(NumericReply reply, int code, String step) throws TlsUpgradeException {
+        if (reply.code() != code) {
+            throw rejected(step, reply);
+        }
+        return reply;
+    }
+
+    private TlsUpgradeException rejected(String step, NumericReply reply) {
+        return new TlsUpgradeException(Failure.REJECTED, channel.peer() + " rejected " + step + ": " + reply.text(),
+                reply.text(), null);
+    }
+
+    private void requireTlsForCredentials() throws TlsUpgradeException {
+        if (!isTls()) {
+            throw new TlsUpgradeException(Failure.STARTTLS_NOT_OFFERED, "refusing to send credentials to "
+                    + channel.peer() + " in clear: the session is not encrypted");
+        }
+    }
+
+    private void requireMechanism(String mechanism) throws TlsUpgradeException {
+        if (!authMechanisms().contains(mechanism)) {
+            throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " does not offer AUTH " + mechanism
+                    + " after TLS (it offers " + authMechanisms() + ")");
+        }
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String toString() {
+        return "SmtpSession{" + channel.peer() + ", " + (isTls() ? handshake : "plaintext") + ", extensions="
+                + extensions.keySet() + '}';
+    }
+}

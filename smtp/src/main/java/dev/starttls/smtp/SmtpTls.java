@@ -1,0 +1,77 @@
+package dev.starttls.smtp;
+
+import dev.starttls.TlsPolicy;
+import dev.starttls.TlsUpgradeException;
+import dev.starttls.Upgrader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Objects;
+
+/**
+ * TLS for SMTP: STARTTLS on a connection you already have (RFC 3207), implicit TLS on port 465 (RFC 8314), or both
+ * connect and STARTTLS on 587 / 25. The one class to start from.
+ *
+ * <pre>{@code
+ * Socket socket = new Socket("mail.example.com", 587);
+ * try (SmtpSession smtp = SmtpTls.upgrade(socket)) {          // greeting, EHLO, STARTTLS, handshake, EHLO
+ *     smtp.authPlain("alice", password);
+ *     smtp.send("alice@example.com", List.of("bob@example.com"), message);
+ * }
+ * }</pre>
+ *
+ * <p>Secure by default: the certificate is verified against the host name, STARTTLS is required (its absence is
+ * {@code STARTTLS_NOT_OFFERED}, a possible stripping attack), bytes injected after the server's {@code 220} fail the
+ * upgrade, and only the capabilities the server announces after TLS are kept. Every failure is a
+ * {@link TlsUpgradeException} and leaves the socket closed. Thread-safe: the methods are static and share nothing.
+ *
+ * @since 0.1
+ */
+public final class SmtpTls {
+    /** The submission port, STARTTLS (RFC 6409). */
+    public static final int SUBMISSION_PORT = 587;
+    /** The submission port with implicit TLS (RFC 8314). */
+    public static final int SUBMISSIONS_PORT = 465;
+
+    private SmtpTls() {
+    }
+
+    /**
+     * STARTTLS on a freshly connected socket with {@link TlsPolicy#defaults()}; the host name to verify is the one the
+     * socket was connected with (its unresolved host string; never a reverse-DNS name).
+     */
+    public static SmtpSession upgrade(Socket connected) throws TlsUpgradeException {
+        return upgrade(connected, connectedHost(connected), TlsPolicy.defaults());
+    }
+
+    /**
+     * STARTTLS on a freshly connected socket: reads the greeting, sends EHLO, requires STARTTLS, upgrades, and sends
+     * EHLO again.
+     *
+     * @param host the name to verify the server's certificate against
+     */
+    public static SmtpSession upgrade(Socket connected, String host, TlsPolicy policy) throws TlsUpgradeException {
+        Objects.requireNonNull(connected, "connected");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(policy, "policy");
+        return SmtpDialogue.startTls(connected, host, policy);
+    }
+
+    /** Connects to {@code host:port} (587 or 25) and upgrades with STARTTLS. */
+    public static SmtpSession connect(String host, int port, TlsPolicy policy) throws TlsUpgradeException {
+        Socket socket = Upgrader.of(policy).connectPlain(host, port);
+        return upgrade(socket, host, policy);
+    }
+
+    /** Connects with implicit TLS (port 465), then reads the greeting and sends EHLO. */
+    public static SmtpSession connectImplicit(String host, int port, TlsPolicy policy) throws TlsUpgradeException {
+        Objects.requireNonNull(policy, "policy");
+        return SmtpDialogue.implicit(Upgrader.of(policy).connect(host, port), policy);
+    }
+
+    static String connectedHost(Socket socket) {
+        if (!(socket.getRemoteSocketAddress() instanceof InetSocketAddress)) {
+            throw new IllegalArgumentException("the socket is not connected");
+        }
+        return ((InetSocketAddress) socket.getRemoteSocketAddress()).getHostString();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.starttls.testkit;
+
+import dev.starttls.TlsPolicy;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+
+/**
+ * A certificate with its private key and chain, made in memory for a test; export it as PEM files, as a
+ * {@link KeyStore}, or as a ready server {@link TlsPolicy}.
+ *
+ * <pre>{@code
+ * CertificateAuthority ca = CertificateAuthority.create();
+ * HeldCertificate server = ca.issue("localhost", "127.0.0.1");
+ * TlsPolicy serverSide = server.serverPolicy();
+ * TlsPolicy clientSide = ca.trustingPolicy();
+ * }</pre>
+ *
+ * <p>Instances are immutable and safe to share.
+ *
+ * @since 0.1
+ */
+public final class HeldCertificate {
+    /** The password of every key store this class makes; these keys are throwaway test keys. */
+    public static final char[] KEY_STORE_PASSWORD = "changeit".toCharArray();
+
+    private final KeyPair keyPair;
+    private final List<X509Certificate> chain;
+
+    HeldCertificate(KeyPair keyPair, List<X509Certificate> chain) {
+        this.keyPair = keyPair;
+        this.chain = List.copyOf(chain);
+    }
+
+    /** The certificate itself (the leaf). */
+    public X509Certificate certificate() {
+        return chain.get(0);
+    }
+
+    /** The chain presented in a handshake: this certificate, then its issuers (without a self-signed root). */
+    public List<X509Certificate> chain() {
+        return chain;
+    }
+
+    /** The private key. */
+    public PrivateKey privateKey() {
+        return keyPair.getPrivate();
+    }
+
+    /** A PKCS#12 key store holding the key and chain under alias {@code "key"}, password {@link #KEY_STORE_PASSWORD}. */
+    public KeyStore keyStore() {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("key", keyPair.getPrivate(), KEY_STORE_PASSWORD, chain.toArray(Certificate[]::new));
+            return store;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build a key store", e);
+        }
+    }
+
+    /** A policy for the server side of an upgrade that presents this certificate. */
+    public TlsPolicy serverPolicy() {
+        return TlsPolicy.builder().serverCertificate(keyStore(), KEY_STORE_PASSWORD).build();
+    }
+
+    /** The certificate as PEM. */
+    public String certificatePem() {
+        return pem(certificate());
+    }
+
+    /** The whole chain as PEM, leaf first. */
+    public String chainPem() {
+        return pem(chain.toArray());
+    }
+
+    /** The private key as PKCS#8 PEM. */
+    public String privateKeyPem() {
+        return pem(keyPair.getPrivate());
+    }
+
+    /** Writes the certificate as PEM to {@code file} and returns it. */
+    public Path writeCertificatePem(Path file) throws IOException {
+        return Files.writeString(file, certificatePem());
+    }
+
+    static String pem(Object... objects) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            for (Object o : objects) {
+                writer.writeObject(o);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "HeldCertificate{" + certificate().getSubjectX500Principal() + ", valid until "
+                + certificate().getNotAfter().toInstant() + '}';
+    }
+}

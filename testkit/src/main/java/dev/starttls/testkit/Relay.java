@@ -1,0 +1,45 @@
+package dev.starttls.testkit;
+
+import dev.starttls.internal.Failures;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BiConsumer;
+
+/** Copies bytes both ways between two sockets until either side ends, then closes both. */
+final class Relay {
+    private Relay() {
+    }
+
+    /**
+     * Relays until either side ends: {@code a} to {@code b} on the calling thread, {@code b} to {@code a} on a thread
+     * of {@code executor}. {@code tap} (may be null) sees every chunk with its direction ({@code true} = from
+     * {@code a}).
+     */
+    static void run(ExecutorService executor, Socket a, Socket b, BiConsumer<Boolean, byte[]> tap) {
+        executor.execute(() -> pump(b, a, false, tap));
+        pump(a, b, true, tap);
+    }
+
+    private static void pump(Socket from, Socket to, boolean direction, BiConsumer<Boolean, byte[]> tap) {
+        byte[] buffer = new byte[16 * 1024];
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (tap != null) {
+                    tap.accept(direction, java.util.Arrays.copyOf(buffer, n));
+                }
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // one side ended or was closed; closing both below ends the other pump
+        } finally {
+            Failures.closeQuietly(from, to);
+        }
+    }
+}
