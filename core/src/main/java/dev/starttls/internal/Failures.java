@@ -12,9 +12,12 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 
 /** Maps the JDK's exceptions to {@link TlsUpgradeException} kinds, in one place. Not API. */
 public final class Failures {
+    private static final int CLOSE_WAIT_MILLIS = 250;
+
     private Failures() {
     }
 
@@ -50,11 +53,18 @@ public final class Failures {
         return Failure.CLOSED;
     }
 
-    /** Closes every argument, ignoring failures; for cleanup on an error path. */
+    /**
+     * Closes every argument, ignoring failures; for cleanup on an error path. A TLS socket gets a short read timeout
+     * first: JSSE's {@code close()} waits for the peer's close_notify for up to {@code SO_TIMEOUT}, and a peer that
+     * never answers must not hold the caller for the whole read timeout.
+     */
     public static void closeQuietly(Closeable... closeables) {
         for (Closeable c : closeables) {
             if (c != null) {
                 try {
+                    if (c instanceof SSLSocket && !((SSLSocket) c).isClosed()) {
+                        ((SSLSocket) c).setSoTimeout(CLOSE_WAIT_MILLIS);
+                    }
                     c.close();
                 } catch (IOException | RuntimeException ignored) {
                     // already failing; the original exception is what matters

@@ -36,6 +36,7 @@ public final class HeldCertificate {
 
     private final KeyPair keyPair;
     private final List<X509Certificate> chain;
+    private volatile TlsPolicy serverPolicy;
 
     HeldCertificate(KeyPair keyPair, List<X509Certificate> chain) {
         this.keyPair = keyPair;
@@ -69,9 +70,17 @@ public final class HeldCertificate {
         }
     }
 
-    /** A policy for the server side of an upgrade that presents this certificate. */
+    /**
+     * A policy for the server side of an upgrade that presents this certificate; the same instance every time, so
+     * servers using it share one session cache and ticket key and clients can resume.
+     */
     public TlsPolicy serverPolicy() {
-        return TlsPolicy.builder().serverCertificate(keyStore(), KEY_STORE_PASSWORD).build();
+        TlsPolicy policy = serverPolicy;
+        if (policy == null) {
+            policy = TlsPolicy.builder().serverCertificate(keyStore(), KEY_STORE_PASSWORD).build();
+            serverPolicy = policy;
+        }
+        return policy;
     }
 
     /** The certificate as PEM. */

@@ -1,0 +1,143 @@
+package dev.starttls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.starttls.TlsUpgradeException.Failure;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LineReaderTest {
+    private static final Deadline LONG = Deadline.after(Duration.ofSeconds(10));
+
+    @Test
+    void readsCrlfAndBareLfLinesWithoutTheirEndings() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, 1024);
+            pair.serverSends("220 first\r\n250 second\n\r\n");
+            assertEquals("220 first", reader.readLine(LONG));
+            assertEquals("250 second", reader.readLine(LONG));
+            assertEquals("", reader.readLine(LONG));
+        }
+    }
+
+    @Test
+    void assemblesALineThatArrivesInPieces() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, 1024);
+            Thread sender = new Thread(() -> {
+                try {
+                    pair.serverSends("220 he");
+                    Thread.sleep(50);
+                    pair.serverSends("llo\r");
+                    Thread.sleep(50);
+                    pair.serverSends("\n");
+                } catch (Exception ignored) {
+                    // the assertion below fails instead
+                }
+            });
+            sender.start();
+            assertEquals("220 hello", reader.readLine(LONG));
+            sender.join();
+        }
+    }
+
+    @Test
+    void acceptsALineOfExactlyTheMaximumLength() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, 100);
+            String line = "x".repeat(100);
+            pair.serverSends(line + "\r\n");
+            assertEquals(line, reader.readLine(LONG));
+        }
+    }
+
+    @Test
+    void refusesALineOverTheMaximumWithLimit() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, 100);
+            pair.serverSends("y".repeat(5000));
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> reader.readLine(LONG));
+            assertEquals(Failure.LIMIT, e.failure());
+        }
+    }
+
+    @Test
+    void aDrippingServerTimesOutOnTheReplyDeadlineNotPerRead() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, 1024);
+            Thread dripper = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 40; i++) {
+                        pair.serverSends("x");
+                        Thread.sleep(50);
+                    }
+                } catch (Exception ignored) {
+                    // the client gave up
+                }
+            });
+            dripper.start();
+            long start = System.nanoTime();
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
+                    () -> reader.readLine(Deadline.after(Duration.ofMillis(300))));
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(Failure.TIMEOUT, e.failure());
+            // each byte arrives well within any per-read timeout; only a whole-reply deadline stops this early
+            assertTrue(tookMillis < 1500, "took " + tookMillis + " ms");
+            dripper.interrupt();
+            dripper.join();
+        }
+    }
+
+    @Test
+    void aPeerThatClosesIsClosed() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, 1024);
+            pair.serverSends("220 partial");
+            pair.server.close();
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> reader.readLine(LONG));
+            assertEquals(Failure.CLOSED, e.failure());
+        }
+    }
+
+    @Test
+    void reportsBytesStillPendingAfterALine() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, 1024);
+            pair.serverSends("220 go ahead\r\n");
+            assertEquals("220 go ahead", reader.readLine(LONG));
+            assertFalse(reader.hasPendingInput());
+            pair.serverSends("250 injected\r\n");
+            Thread.sleep(100);
+            assertTrue(reader.hasPendingInput(), "bytes received by the OS count as pending");
+        }
+    }
+
+    @Test
+    void discardPendingInputDropsBufferedAndReceivedBytes() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, 1024);
+            pair.serverSends("STARTTLS\r\nMAIL FROM:<evil>\r\n");
+            assertEquals("STARTTLS", reader.readLine(LONG));
+            assertEquals("MAIL FROM:<evil>\r\n".length(), reader.discardPendingInput());
+            assertFalse(reader.hasPendingInput());
+            pair.serverSends("NOOP\r\n");
+            assertEquals("NOOP", reader.readLine(LONG));
+        }
+    }
+
+    @Test
+    void readFullyReadsCountedBytesAcrossBufferAndSocket() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, 1024);
+            pair.serverSends("* 1 FETCH {10}\r\n0123456789)\r\n");
+            assertEquals("* 1 FETCH {10}", reader.readLine(LONG));
+            byte[] literal = new byte[10];
+            reader.readFully(literal, 0, 10, LONG);
+            assertEquals("0123456789", new String(literal, java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals(")", reader.readLine(LONG));
+        }
+    }
+}
