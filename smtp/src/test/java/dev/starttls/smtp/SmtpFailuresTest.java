@@ -1,0 +1,330 @@
+package dev.starttls.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.starttls.TlsPolicy;
+import dev.starttls.TlsUpgradeException;
+import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.testkit.CertificateAuthority;
+import dev.starttls.testkit.HeldCertificate;
+import dev.starttls.testkit.ScriptedServer;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every way an SMTP server (or an attacker in front of it) can break the upgrade, each with its failure kind. */
+class SmtpFailuresTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private final CertificateAuthority ca = CertificateAuthority.create();
+    private final TlsPolicy policy = ca.trustingPolicy();
+
+    /** Upgrades a socket the test holds, asserts the failure kind and that the socket was closed. */
+    private static TlsUpgradeException fails(Failure expected, ScriptedServer server, TlsPolicy policy)
+            throws Exception {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
+                () -> SmtpTls.upgrade(socket, "localhost", policy));
+        assertEquals(expected, e.failure(), e.toString());
+        assertTrue(socket.isClosed(), "the socket must be closed after a failed upgrade");
+        return e;
+    }
+
+    /** Greeting and a pre-TLS EHLO reply announcing STARTTLS. */
+    private static void greetAndOfferStartTls(ScriptedServer.Conversation c) throws Exception {
+        c.sendLine("220 hostile.example ESMTP");
+        c.readLine(); // EHLO
+        c.send("250-hostile.example\r\n250-PIPELINING\r\n250 STARTTLS\r\n");
+    }
+
+    /** A server that offers STARTTLS, says 220 and then presents {@code certificate}. */
+    private static ScriptedServer startTlsServer(HeldCertificate certificate) {
+        return ScriptedServer.start(c -> {
+            greetAndOfferStartTls(c);
+            c.readLine(); // STARTTLS
+            c.sendLine("220 2.0.0 go ahead");
+            c.startTls(certificate);
+            c.readLine(); // EHLO
+            c.send("250-hostile.example\r\n250 AUTH PLAIN\r\n");
+            c.readUntilClosed();
+        });
+    }
+
+    @Test
+    void aServerThatDoesNotOfferStartTlsIsStartTlsNotOffered() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("220 stripped.example ESMTP");
+            c.readLine();
+            c.send("250-stripped.example\r\n250 AUTH PLAIN LOGIN\r\n");
+            c.readUntilClosed();
+        })) {
+            TlsUpgradeException e = fails(Failure.STARTTLS_NOT_OFFERED, server, policy);
+            assertTrue(e.reply().orElseThrow().contains("250 AUTH PLAIN LOGIN"), e.reply().toString());
+            assertEquals(1, server.receivedInClear().size(), "only EHLO was sent: " + server.receivedInClear());
+        }
+    }
+
+    @Test
+    void startTlsAnswered454IsRefusedWithTheReply() throws Exception {
+        refusedWith("454 4.7.0 TLS not available due to temporary reason");
+    }
+
+    @Test
+    void startTlsAnswered502IsRefusedWithTheReply() throws Exception {
+        refusedWith("502 5.5.1 Command not implemented");
+    }
+
+    @Test
+    void startTlsAnsweredWith250IsRefusedToo() throws Exception {
+        refusedWith("250 OK, carry on in plaintext");
+    }
+
+    private void refusedWith(String answer) throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            greetAndOfferStartTls(c);
+            c.readLine();
+            c.sendLine(answer);
+            c.readUntilClosed();
+        })) {
+            TlsUpgradeException e = fails(Failure.STARTTLS_REFUSED, server, policy);
+            assertEquals(answer, e.reply().orElseThrow());
+        }
+    }
+
+    @Test
+    void aWholeLineInjectedAfterThe220IsInjection() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            greetAndOfferStartTls(c);
+            c.readLine();
+            c.send("220 2.0.0 go ahead\r\n250-injected.example\r\n250 AUTH PLAIN\r\n");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.INJECTION, server, policy);
+        }
+    }
+
+    @Test
+    void aPartialLineInjectedAfterThe220IsInjection() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            greetAndOfferStartTls(c);
+            c.readLine();
+            c.send("220 2.0.0 go ahead\r\n250 inj");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.INJECTION, server, policy);
+        }
+    }
+
+    @Test
+    void anExpiredCertificateIsCertificate() throws Exception {
+        try (ScriptedServer server = startTlsServer(ca.leaf().names("localhost").expired().build())) {
+            assertTrue(fails(Failure.CERTIFICATE, server, policy).getMessage().contains("expired"));
+        }
+    }
+
+    @Test
+    void aCertificateForAnotherHostIsCertificate() throws Exception {
+        try (ScriptedServer server = startTlsServer(ca.issue("mail.example.com"))) {
+            assertTrue(fails(Failure.CERTIFICATE, server, policy).getMessage().contains("does not match"));
+        }
+    }
+
+    @Test
+    void aSelfSignedCertificateIsCertificate() throws Exception {
+        try (ScriptedServer server = startTlsServer(CertificateAuthority.selfSigned("localhost"))) {
+            assertTrue(fails(Failure.CERTIFICATE, server, policy).getMessage().contains("self-signed"));
+        }
+    }
+
+    @Test
+    void aCertificateFromAnUntrustedCaIsCertificate() throws Exception {
+        try (ScriptedServer server = startTlsServer(CertificateAuthority.create().issue("localhost"))) {
+            assertTrue(fails(Failure.CERTIFICATE, server, policy).getMessage().contains("not trusted"));
+        }
+    }
+
+    @Test
+    void aTls11OnlyServerIsHandshake() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            greetAndOfferStartTls(c);
+            c.readLine();
+            c.sendLine("220 go ahead");
+            c.pause(Duration.ofMillis(100));
+            c.sendBytes(tls11ServerHello());
+            c.readUntilClosed();
+        })) {
+            fails(Failure.HANDSHAKE, server, policy);
+        }
+    }
+
+    @Test
+    void garbageInsteadOfAServerHelloIsHandshake() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            greetAndOfferStartTls(c);
+            c.readLine();
+            c.sendLine("220 go ahead");
+            c.pause(Duration.ofMillis(100)); // after the ClientHello: not an injection, a broken TLS peer
+            c.sendLine("500 what is this binary stuff?");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.HANDSHAKE, server, policy);
+        }
+    }
+
+    @Test
+    void anOversizedGreetingLineIsLimit() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("220 " + "x".repeat(100_000));
+            c.readUntilClosed();
+        })) {
+            fails(Failure.LIMIT, server, policy);
+        }
+    }
+
+    @Test
+    void anEndlessMultiLineReplyIsLimit() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("220 ok");
+            c.readLine();
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < 2000; i++) {
+                lines.append("250-line ").append(i).append("\r\n");
+            }
+            c.send(lines.toString());
+            c.readUntilClosed();
+        })) {
+            fails(Failure.LIMIT, server, policy);
+        }
+    }
+
+    @Test
+    void aServerThatDripsItsGreetingTimesOut() throws Exception {
+        TlsPolicy impatient = policy.newBuilder().readTimeout(Duration.ofMillis(500)).build();
+        try (ScriptedServer server = ScriptedServer.start(c -> c.drip("220 slowly.example ESMTP\r\n",
+                Duration.ofMillis(100)))) {
+            fails(Failure.TIMEOUT, server, impatient);
+        }
+    }
+
+    @Test
+    void aServerThatClosesAfterItsGreetingIsClosed() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> c.sendLine("220 bye.example ESMTP"))) {
+            fails(Failure.CLOSED, server, policy);
+        }
+    }
+
+    @Test
+    void aServerThatClosesAfterTheGoAheadIsClosed() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            greetAndOfferStartTls(c);
+            c.readLine();
+            c.sendLine("220 go ahead");
+        })) {
+            fails(Failure.CLOSED, server, policy);
+        }
+    }
+
+    @Test
+    void aRefusingGreetingIsRejected() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("554 5.3.2 no service for you");
+            c.readUntilClosed();
+        })) {
+            assertEquals("554 5.3.2 no service for you", fails(Failure.REJECTED, server, policy).reply().orElseThrow());
+        }
+    }
+
+    @Test
+    void aMalformedReplyIsProtocol() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("HELLO I AM NOT SMTP");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.PROTOCOL, server, policy);
+        }
+    }
+
+    @Test
+    void multiLineGreetingsAndStaleCapabilitiesAreHandled() throws Exception {
+        HeldCertificate cert = ca.issue("localhost");
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.send("220-hostile.example ESMTP\r\n220-second line\r\n220 third line\r\n");
+            c.readLine();
+            c.send("250-hostile.example\r\n250-XSTALE\r\n250-AUTH PLAIN LOGIN\r\n250 STARTTLS\r\n");
+            c.readLine();
+            c.sendLine("220 go ahead");
+            c.startTls(cert);
+            c.readLine();
+            c.send("250-hostile.example\r\n250-SIZE 1000\r\n250 AUTH LOGIN\r\n");
+            c.readUntilClosed();
+        })) {
+            try (SmtpSession smtp = SmtpTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+                assertEquals(List.of("SIZE", "AUTH"), List.copyOf(smtp.extensions()));
+                assertEquals(List.of("LOGIN"), smtp.authMechanisms(), "AUTH PLAIN was only offered before TLS");
+                assertEquals("1000", smtp.extension("size").orElseThrow());
+                TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> smtp.authPlain("a", "b"));
+                assertEquals(Failure.REJECTED, e.failure());
+            }
+            assertEquals(List.of("EHLO", "STARTTLS"), server.receivedInClear().stream()
+                    .map(l -> l.split(" ")[0]).toList());
+        }
+    }
+
+    @Test
+    void opportunisticModeFallsBackToPlaintextAndSaysSoAndKeepsCredentialsBack() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("220 plain.example ESMTP");
+            c.readLine();
+            c.send("250-plain.example\r\n250 AUTH PLAIN\r\n");
+            c.readUntilClosed();
+        })) {
+            TlsPolicy opportunistic = policy.newBuilder().opportunistic(true).build();
+            try (SmtpSession smtp = SmtpTls.upgrade(new Socket("localhost", server.port()), "localhost",
+                    opportunistic)) {
+                assertFalse(smtp.isTls());
+                assertTrue(smtp.handshake().isEmpty());
+                assertThrows(IllegalStateException.class, smtp::sslSocket);
+                TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
+                        () -> smtp.authPlain("alice", "secret"));
+                assertEquals(Failure.STARTTLS_NOT_OFFERED, e.failure());
+            }
+            server.awaitScript(WAIT);
+            assertFalse(server.receivedInClear().stream().anyMatch(l -> l.startsWith("AUTH")),
+                    server.receivedInClear().toString());
+        }
+    }
+
+    @Test
+    void argumentsWithLineBreaksAreRejectedBeforeAnythingIsWritten() throws Exception {
+        HeldCertificate cert = ca.issue("localhost");
+        try (ScriptedServer server = startTlsServer(cert);
+                SmtpSession smtp = SmtpTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            assertThrows(IllegalArgumentException.class, () -> smtp.send("a@example.com\r\nRCPT TO:<evil@example.com>",
+                    List.of("b@example.com"), "x"));
+            assertThrows(IllegalArgumentException.class, () -> smtp.send("a@example.com",
+                    List.of("b@example.com>\nDATA"), "x"));
+            assertThrows(IllegalArgumentException.class, () -> smtp.command("NOOP\r\nQUIT"));
+            assertThrows(IllegalArgumentException.class, () -> smtp.authPlain("alice\r\n", "x"));
+            smtp.socket().close();
+            server.awaitScript(WAIT);
+            assertEquals(List.of("EHLO", "STARTTLS", "[TLS]"), server.received().stream()
+                    .map(l -> l.split(" ")[0]).toList(), "nothing after the post-TLS EHLO was written");
+        }
+    }
+
+    /** A TLS 1.1 ServerHello record, as an old server sends. */
+    private static byte[] tls11ServerHello() {
+        byte[] hello = new byte[47];
+        int[] head = {0x16, 0x03, 0x02, 0x00, 0x2a, 0x02, 0x00, 0x00, 0x26, 0x03, 0x02};
+        for (int i = 0; i < head.length; i++) {
+            hello[i] = (byte) head[i];
+        }
+        hello[44] = (byte) 0xc0;
+        hello[45] = 0x13;
+        return hello;
+    }
+}
