@@ -76,6 +76,7 @@ public final class TlsPolicy {
     private final boolean opportunistic;
     private final int maxLineLength;
     private final int maxReplyLines;
+    private final long maxMessageSize;
     private final SSLContext sslContext;
     private final SSLSocketFactory socketFactory;
 
@@ -93,6 +94,7 @@ public final class TlsPolicy {
         this.opportunistic = b.opportunistic;
         this.maxLineLength = b.maxLineLength;
         this.maxReplyLines = b.maxReplyLines;
+        this.maxMessageSize = b.maxMessageSize;
         this.sslContext = sslContext;
         this.socketFactory = new PolicySocketFactory(this);
     }
@@ -154,6 +156,14 @@ public final class TlsPolicy {
     /** The most lines accepted in one multi-line reply. */
     public int maxReplyLines() {
         return maxReplyLines;
+    }
+
+    /**
+     * The largest message or literal accepted from a server (POP3 RETR, IMAP FETCH), in bytes; buffers grow with
+     * what actually arrives and are never sized from what a server declares.
+     */
+    public long maxMessageSize() {
+        return maxMessageSize;
     }
 
     /** Which client certificates the server side of an upgrade asks for. */
@@ -247,6 +257,7 @@ public final class TlsPolicy {
         private boolean opportunistic;
         private int maxLineLength = 8192;
         private int maxReplyLines = 1000;
+        private long maxMessageSize = 64L * 1024 * 1024;
 
         private Builder() {
         }
@@ -265,6 +276,7 @@ public final class TlsPolicy {
             opportunistic = p.opportunistic;
             maxLineLength = p.maxLineLength;
             maxReplyLines = p.maxReplyLines;
+            maxMessageSize = p.maxMessageSize;
         }
 
         /**
@@ -398,6 +410,15 @@ public final class TlsPolicy {
                 throw new IllegalArgumentException("maxReplyLines must be at least 1: " + lines);
             }
             this.maxReplyLines = lines;
+            return this;
+        }
+
+        /** The largest message or literal accepted from a server, in bytes; at least 1 KiB, at most 2 GiB - 1. */
+        public Builder maxMessageSize(long bytes) {
+            if (bytes < 1024 || bytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxMessageSize must be between 1024 and 2^31 - 9: " + bytes);
+            }
+            this.maxMessageSize = bytes;
             return this;
         }
 

@@ -77,6 +77,22 @@ public final class TlsFront implements Closeable {
         return new TlsFront("smtp-front", backend, serverPolicy, new SmtpFrontDialogue());
     }
 
+    /**
+     * A POP3 STLS front in front of a plaintext POP3 {@code backend}: it adds {@code STLS} to the CAPA reply and, before
+     * TLS, refuses USER, PASS, APOP and AUTH (RFC 2595 4).
+     */
+    public static TlsFront pop3StartTls(InetSocketAddress backend, TlsPolicy serverPolicy) {
+        return new TlsFront("pop3-front", backend, serverPolicy, new Pop3FrontDialogue());
+    }
+
+    /**
+     * An IMAP STARTTLS front in front of a plaintext IMAP {@code backend}: it adds {@code STARTTLS} and
+     * {@code LOGINDISABLED} to the capabilities and, before TLS, refuses LOGIN and AUTHENTICATE.
+     */
+    public static TlsFront imapStartTls(InetSocketAddress backend, TlsPolicy serverPolicy) {
+        return new TlsFront("imap-front", backend, serverPolicy, new ImapFrontDialogue());
+    }
+
     /** The loopback port the front listens on. */
     public int port() {
         return acceptor.port();

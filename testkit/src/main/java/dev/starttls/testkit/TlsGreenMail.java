@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * GreenMail with TLS: GreenMail's plain SMTP, POP3 and IMAP on loopback, and in front of them, with a throwaway CA made
- * for this instance, SMTP with STARTTLS (which GreenMail itself lacks) and implicit SMTPS, POP3S and IMAPS, all with a
+ * for this instance, SMTP, POP3 and IMAP with STARTTLS/STLS (which GreenMail itself lacks) and implicit SMTPS, POP3S
+ * and IMAPS, all six with a
  * certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}.
  *
  * <pre>{@code
@@ -38,7 +39,9 @@ public final class TlsGreenMail implements AutoCloseable {
     private final GreenMail greenMail;
     private final TlsFront smtp;
     private final TlsFront smtps;
+    private final TlsFront pop3;
     private final TlsFront pop3s;
+    private final TlsFront imap;
     private final TlsFront imaps;
 
     private TlsGreenMail() {
@@ -58,8 +61,12 @@ public final class TlsGreenMail implements AutoCloseable {
             started.add(smtp);
             smtps = TlsFront.implicitTls(backend(greenMail.getSmtp().getPort()), serverPolicy);
             started.add(smtps);
+            pop3 = TlsFront.pop3StartTls(backend(greenMail.getPop3().getPort()), serverPolicy);
+            started.add(pop3);
             pop3s = TlsFront.implicitTls(backend(greenMail.getPop3().getPort()), serverPolicy);
             started.add(pop3s);
+            imap = TlsFront.imapStartTls(backend(greenMail.getImap().getPort()), serverPolicy);
+            started.add(imap);
             imaps = TlsFront.implicitTls(backend(greenMail.getImap().getPort()), serverPolicy);
         } catch (RuntimeException e) {
             for (AutoCloseable c : started) {
@@ -113,6 +120,16 @@ public final class TlsGreenMail implements AutoCloseable {
         return smtps.port();
     }
 
+    /** POP3 with STLS (USER, PASS, APOP and AUTH refused before TLS). */
+    public int pop3Port() {
+        return pop3.port();
+    }
+
+    /** IMAP with STARTTLS (LOGINDISABLED before TLS). */
+    public int imapPort() {
+        return imap.port();
+    }
+
     /** POP3 with implicit TLS. */
     public int pop3sPort() {
         return pop3s.port();
@@ -131,10 +148,14 @@ public final class TlsGreenMail implements AutoCloseable {
     /** Every TLS handshake the fronts completed, in no particular order across ports: proof TLS was used. */
     public List<Handshake> handshakes() {
         List<Handshake> all = new ArrayList<>();
-        for (TlsFront f : List.of(smtp, smtps, pop3s, imaps)) {
+        for (TlsFront f : fronts()) {
             all.addAll(f.handshakes());
         }
         return all;
+    }
+
+    private List<TlsFront> fronts() {
+        return List.of(smtp, smtps, pop3, pop3s, imap, imaps);
     }
 
     /**
@@ -152,7 +173,7 @@ public final class TlsGreenMail implements AutoCloseable {
 
     @Override
     public void close() {
-        for (TlsFront f : List.of(smtp, smtps, pop3s, imaps)) {
+        for (TlsFront f : fronts()) {
             f.close();
         }
         greenMail.stop();

@@ -1,0 +1,273 @@
+package dev.starttls.imap;
+
+import dev.starttls.Deadline;
+import dev.starttls.Handshake;
+import dev.starttls.TlsUpgradeException;
+import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.internal.Channel;
+import dev.starttls.internal.Wire;
+import java.io.Closeable;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * An IMAP connection after the upgrade: the TLS socket, its {@link Handshake}, the capabilities announced after TLS,
+ * and the commands needed to read a message.
+ *
+ * <pre>{@code
+ * try (ImapSession imap = ImapTls.connectImplicit("mail.example.com", 993, policy)) {
+ *     imap.login("alice", password);
+ *     int count = imap.select("INBOX");
+ *     byte[] message = imap.fetch(1);
+ * }   // close() sends LOGOUT
+ * }</pre>
+ *
+ * <p>Not thread-safe.
+ *
+ * @since 0.1
+ */
+public final class ImapSession implements Closeable {
+    private static final Pattern EXISTS = Pattern.compile("^\\* (\\d+) EXISTS$", Pattern.CASE_INSENSITIVE);
+
+    private final Channel channel;
+    private final Handshake handshake;
+    private final Set<String> capabilities;
+    private final Tags tags;
+    private boolean closed;
+
+    ImapSession(Channel channel, Handshake handshake, Set<String> capabilities, Tags tags) {
+        this.channel = channel;
+        this.handshake = handshake;
+        this.capabilities = Set.copyOf(capabilities);
+        this.tags = tags;
+    }
+
+    /** Whether the connection is encrypted; {@code false} only after an opportunistic fallback. */
+    public boolean isTls() {
+        return handshake != null;
+    }
+
+    /** What the handshake negotiated; empty for a plaintext session. */
+    public Optional<Handshake> handshake() {
+        return Optional.ofNullable(handshake);
+    }
+
+    /** The underlying socket. */
+    public Socket socket() {
+        return channel.socket();
+    }
+
+    /**
+     * The TLS socket.
+     *
+     * @throws IllegalStateException if the session is plaintext
+     */
+    public SSLSocket sslSocket() {
+        if (!isTls()) {
+            throw new IllegalStateException("TLS is off: the server did not offer or refused STARTTLS");
+        }
+        return (SSLSocket) channel.socket();
+    }
+
+    /** The capabilities announced after TLS, upper case (for example {@code IMAP4REV1}, {@code AUTH=PLAIN}). */
+    public Set<String> capabilities() {
+        return capabilities;
+    }
+
+    /**
+     * LOGIN with the user name and password as quoted strings, or as literals when they are not plain ASCII. Refuses
+     * to run on a plaintext session or when the server announces {@code LOGINDISABLED}.
+     *
+     * @throws TlsUpgradeException {@code REJECTED} if the server refuses the credentials or disables LOGIN
+     * @throws IllegalArgumentException if an argument contains CR, LF or NUL
+     */
+    public void login(String user, String password) throws TlsUpgradeException {
+        Wire.requireSafe("user", user);
+        Wire.requireSafe("password", password);
+        if (!isTls()) {
+            throw new TlsUpgradeException(Failure.STARTTLS_NOT_OFFERED, "refusing to send credentials to "
+                    + channel.peer() + " in clear: the session is not encrypted");
+        }
+        if (capabilities.contains("LOGINDISABLED")) {
+            throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " announces LOGINDISABLED after TLS: "
+                    + "LOGIN is not allowed (capabilities " + capabilities + ")");
+        }
+        String tag = tags.next();
+        List<byte[]> literals = new ArrayList<>();
+        String command = tag + " LOGIN " + astring(user, literals) + " " + astring(password, literals);
+        expectOk(run(tag, command, literals), "LOGIN");
+    }
+
+    /**
+     * SELECT: opens a mailbox and returns how many messages it holds.
+     *
+     * @throws TlsUpgradeException {@code REJECTED} if there is no such mailbox or it cannot be opened
+     */
+    public int select(String mailbox) throws TlsUpgradeException {
+        Wire.requireSafe("mailbox", mailbox);
+        String tag = tags.next();
+        List<byte[]> literals = new ArrayList<>();
+        Result result = run(tag, tag + " SELECT " + astring(mailbox, literals), literals);
+        expectOk(result, "SELECT");
+        int exists = -1;
+        for (ImapResponse r : result.untagged) {
+            Matcher m = EXISTS.matcher(r.text());
+            if (m.matches()) {
+                exists = Integer.parseInt(m.group(1));
+            }
+        }
+        if (exists < 0) {
+            throw fail(Failure.PROTOCOL, channel.peer() + " answered SELECT without an EXISTS count");
+        }
+        return exists;
+    }
+
+    /**
+     * FETCH of a whole message ({@code BODY.PEEK[]}: the \Seen flag is left alone), bounded by the policy's maximum
+     * message size.
+     *
+     * @throws TlsUpgradeException {@code REJECTED} for a bad message number, {@code LIMIT} for a literal too large
+     */
+    public byte[] fetch(int message) throws TlsUpgradeException {
+        if (message < 1) {
+            throw new IllegalArgumentException("message numbers start at 1: " + message);
+        }
+        String tag = tags.next();
+        Result result = run(tag, tag + " FETCH " + message + " (BODY.PEEK[])", List.of());
+        expectOk(result, "FETCH");
+        for (ImapResponse r : result.untagged) {
+            if (r.text().startsWith("* " + message + " FETCH") && !r.literals().isEmpty()) {
+                return r.literals().get(0);
+            }
+        }
+        throw fail(Failure.PROTOCOL, channel.peer() + " answered FETCH " + message + " without the message body");
+    }
+
+    /** LOGOUT, then closes the connection. */
+    public void logout() throws TlsUpgradeException {
+        try {
+            String tag = tags.next();
+            run(tag, tag + " LOGOUT", List.of());
+        } finally {
+            closed = true;
+            channel.close();
+        }
+    }
+
+    /** Sends LOGOUT if still open (waiting briefly for the answer), then closes the socket. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            String tag = tags.next();
+            channel.send(tag + " LOGOUT");
+            ImapDialogue.awaitTagged(channel, tag, Deadline.after(Duration.ofSeconds(2)));
+        } catch (TlsUpgradeException ignored) {
+            // closing anyway
+        } finally {
+            channel.close();
+        }
+    }
+
+    private record Result(ImapResponse tagged, List<ImapResponse> untagged) {
+    }
+
+    /**
+     * Sends a command whose literals are marked by {@code {n}} at line ends, waiting for the server's continuation
+     * before each literal (RFC 3501 7.5), then collects untagged responses until the tagged one.
+     */
+    private Result run(String tag, String command, List<byte[]> literals) throws TlsUpgradeException {
+        if (closed) {
+            throw new IllegalStateException("the IMAP session is closed");
+        }
+        try {
+            String[] lines = command.split("\r\n", -1);
+            List<ImapResponse> untagged = new ArrayList<>();
+            for (int i = 0; i < lines.length; i++) {
+                if (i > 0) {
+                    ImapResponse go = collectUntil(tag, untagged, true);
+                    if (!go.isContinuation()) {
+                        return new Result(go, untagged); // refused before the literal
+                    }
+                    channel.sendRaw(literals.get(i - 1));
+                }
+                channel.sendRaw((lines[i] + "\r\n").getBytes(StandardCharsets.UTF_8));
+            }
+            return new Result(collectUntil(tag, untagged, false), untagged);
+        } catch (TlsUpgradeException e) {
+            closed = true;
+            channel.close();
+            throw e;
+        }
+    }
+
+    private ImapResponse collectUntil(String tag, List<ImapResponse> untagged, boolean continuationEnds)
+            throws TlsUpgradeException {
+        Deadline deadline = channel.replyDeadline();
+        while (true) {
+            ImapResponse r = ImapResponse.read(channel, deadline);
+            if (r.isUntagged()) {
+                if (untagged.size() >= channel.policy().maxReplyLines()) {
+                    throw new TlsUpgradeException(Failure.LIMIT, channel.peer() + " sent more than "
+                            + channel.policy().maxReplyLines() + " untagged responses");
+                }
+                untagged.add(r);
+            } else if (r.isContinuation()) {
+                if (continuationEnds) {
+                    return r;
+                }
+                throw new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " sent an unexpected continuation "
+                        + r, r.text(), null);
+            } else if (tag.equals(r.tag())) {
+                return r;
+            } else {
+                throw new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " answered with unknown tag " + r,
+                        r.text(), null);
+            }
+        }
+    }
+
+    /**
+     * An IMAP astring for {@code value}: a quoted string when it is printable ASCII, else a literal (its bytes are
+     * added to {@code literals} and the marker ends the current line).
+     */
+    private static String astring(String value, List<byte[]> literals) {
+        boolean printable = value.length() < 1000 && value.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+        if (printable) {
+            return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        literals.add(bytes);
+        return "{" + bytes.length + "}\r\n";
+    }
+
+    private void expectOk(Result result, String step) throws TlsUpgradeException {
+        if (!result.tagged.status().equals("OK")) {
+            throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " rejected " + step + ": "
+                    + result.tagged, result.tagged.text(), null);
+        }
+    }
+
+    private TlsUpgradeException fail(Failure failure, String message) {
+        closed = true;
+        channel.close();
+        return new TlsUpgradeException(failure, message);
+    }
+
+    @Override
+    public String toString() {
+        return "ImapSession{" + channel.peer() + ", " + (isTls() ? handshake : "plaintext") + ", capabilities="
+                + capabilities + '}';
+    }
+}

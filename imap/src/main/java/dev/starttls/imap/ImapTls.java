@@ -1,0 +1,65 @@
+package dev.starttls.imap;
+
+import dev.starttls.TlsPolicy;
+import dev.starttls.TlsUpgradeException;
+import dev.starttls.Upgrader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Objects;
+
+/**
+ * TLS for IMAP: STARTTLS on a connection you already have (RFC 3501 6.2.1, RFC 9051), implicit TLS on port 993
+ * (RFC 8314), or both connect and STARTTLS on 143.
+ *
+ * <pre>{@code
+ * try (ImapSession imap = ImapTls.upgrade(new Socket("mail.example.com", 143))) {
+ *     imap.login("alice", password);
+ *     int count = imap.select("INBOX");
+ *     byte[] newest = imap.fetch(count);
+ * }
+ * }</pre>
+ *
+ * <p>STARTTLS is required unless the policy is opportunistic; a {@code PREAUTH} greeting (a session already
+ * authenticated in clear) is refused; the STARTTLS tag is unpredictable, untagged data before its tagged OK is
+ * discarded, and bytes after it fail the upgrade. Every failure is a {@link TlsUpgradeException} and leaves the socket
+ * closed. Thread-safe: static methods only.
+ *
+ * @since 0.1
+ */
+public final class ImapTls {
+    /** IMAP, upgraded with STARTTLS. */
+    public static final int IMAP_PORT = 143;
+    /** IMAP with implicit TLS. */
+    public static final int IMAPS_PORT = 993;
+
+    private ImapTls() {
+    }
+
+    /** STARTTLS on a freshly connected socket with the default policy, verifying the name it was connected with. */
+    public static ImapSession upgrade(Socket connected) throws TlsUpgradeException {
+        if (!(connected.getRemoteSocketAddress() instanceof InetSocketAddress)) {
+            throw new IllegalArgumentException("the socket is not connected");
+        }
+        return upgrade(connected, ((InetSocketAddress) connected.getRemoteSocketAddress()).getHostString(),
+                TlsPolicy.defaults());
+    }
+
+    /** STARTTLS on a freshly connected socket: greeting, capabilities, STARTTLS, handshake, CAPABILITY again. */
+    public static ImapSession upgrade(Socket connected, String host, TlsPolicy policy) throws TlsUpgradeException {
+        Objects.requireNonNull(connected, "connected");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(policy, "policy");
+        return ImapDialogue.startTls(connected, host, policy);
+    }
+
+    /** Connects to {@code host:port} (143) and upgrades with STARTTLS. */
+    public static ImapSession connect(String host, int port, TlsPolicy policy) throws TlsUpgradeException {
+        return upgrade(Upgrader.of(policy).connectPlain(host, port), host, policy);
+    }
+
+    /** Connects with implicit TLS (993), then reads the greeting and the capabilities. */
+    public static ImapSession connectImplicit(String host, int port, TlsPolicy policy) throws TlsUpgradeException {
+        Objects.requireNonNull(policy, "policy");
+        return ImapDialogue.implicit(Upgrader.of(policy).connect(host, port), host + ":" + port, policy);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.starttls.testkit;
+
+import com.icegreen.greenmail.store.FolderException;
+import dev.starttls.TlsPolicy;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A JUnit 5 extension that runs a {@link TlsGreenMail}: all six ports (SMTP, POP3, IMAP with STARTTLS, and their
+ * implicit-TLS twins) on free loopback ports with a throwaway CA, and the {@link TlsPolicy} that trusts it.
+ *
+ * <pre>{@code
+ * class MailFlowTest {
+ *     @RegisterExtension
+ *     static final TlsGreenMailExtension mail = new TlsGreenMailExtension().withUser("alice", "secret");
+ *
+ *     @Test
+ *     void sendsOverStartTls() throws Exception {
+ *         try (SmtpSession smtp = SmtpTls.connect("localhost", mail.smtpPort(), mail.clientPolicy())) {
+ *             smtp.send("bob@localhost", List.of("alice@localhost"), "Subject: hi\r\n\r\nHello\r\n");
+ *         }
+ *         assertEquals("hi", mail.awaitMessages(1, Duration.ofSeconds(5))[0].getSubject());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>In a {@code static} field the servers start once per class and the mailboxes are emptied before each test; in an
+ * instance field they start and stop around each test. Every instance has its own ports and CA, so classes run in
+ * parallel and {@code @Nested} classes may register their own.
+ *
+ * @since 0.1
+ */
+public final class TlsGreenMailExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+    private String user;
+    private String password;
+    private TlsGreenMail mail;
+    private boolean perClass;
+
+    /** Adds the user {@code name@localhost} with login {@code name} and this password, before each test. */
+    public TlsGreenMailExtension withUser(String name, String password) {
+        this.user = name;
+        this.password = password;
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        perClass = true;
+        mail = TlsGreenMail.start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (mail != null) {
+            mail.close();
+            mail = null;
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws FolderException {
+        if (!perClass) {
+            mail = TlsGreenMail.start();
+        } else {
+            mail.greenMail().purgeEmailFromAllMailboxes();
+        }
+        if (user != null) {
+            mail.greenMail().setUser(user + "@localhost", user, password);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (!perClass && mail != null) {
+            mail.close();
+            mail = null;
+        }
+    }
+
+    /** The running servers; only between the callbacks. */
+    public TlsGreenMail get() {
+        if (mail == null) {
+            throw new IllegalStateException("TlsGreenMail is not running: use it inside a test");
+        }
+        return mail;
+    }
+
+    /** A client policy that trusts this instance's CA only. */
+    public TlsPolicy clientPolicy() {
+        return get().clientPolicy();
+    }
+
+    /** SMTP with STARTTLS. */
+    public int smtpPort() {
+        return get().smtpPort();
+    }
+
+    /** SMTP with implicit TLS. */
+    public int smtpsPort() {
+        return get().smtpsPort();
+    }
+
+    /** POP3 with STLS. */
+    public int pop3Port() {
+        return get().pop3Port();
+    }
+
+    /** POP3 with implicit TLS. */
+    public int pop3sPort() {
+        return get().pop3sPort();
+    }
+
+    /** IMAP with STARTTLS. */
+    public int imapPort() {
+        return get().imapPort();
+    }
+
+    /** IMAP with implicit TLS. */
+    public int imapsPort() {
+        return get().imapsPort();
+    }
+
+    /** Waits for {@code count} messages; see {@link TlsGreenMail#awaitMessages}. */
+    public MimeMessage[] awaitMessages(int count, Duration timeout) {
+        return get().awaitMessages(count, timeout);
+    }
+}
