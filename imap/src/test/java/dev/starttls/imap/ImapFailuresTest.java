@@ -1,0 +1,266 @@
+package dev.starttls.imap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.starttls.TlsPolicy;
+import dev.starttls.TlsUpgradeException;
+import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.testkit.CertificateAuthority;
+import dev.starttls.testkit.HeldCertificate;
+import dev.starttls.testkit.ScriptedServer;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Every way an IMAP server (or an attacker in front of it) can break the upgrade, each with its failure kind. */
+class ImapFailuresTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String GREETING = "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] hostile ready";
+    private final CertificateAuthority ca = CertificateAuthority.create();
+    private final TlsPolicy policy = ca.trustingPolicy();
+
+    private static TlsUpgradeException fails(Failure expected, ScriptedServer server, TlsPolicy policy)
+            throws Exception {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
+                () -> ImapTls.upgrade(socket, "localhost", policy));
+        assertEquals(expected, e.failure(), e.toString());
+        assertTrue(socket.isClosed(), "the socket must be closed after a failed upgrade");
+        return e;
+    }
+
+    private static String tagOf(String line) {
+        return line.split(" ", 2)[0];
+    }
+
+    /** Greets with STARTTLS in the capability code, reads STARTTLS and answers with {@code answer(tag)}. */
+    private static ScriptedServer answersStartTls(java.util.function.Function<String, String> answer) {
+        return ScriptedServer.start(c -> {
+            c.sendLine(GREETING);
+            String tag = tagOf(c.readLine());
+            c.send(answer.apply(tag));
+            c.readUntilClosed();
+        });
+    }
+
+    /** A server that upgrades with {@code cert} and answers CAPABILITY inside TLS with {@code capabilities}. */
+    private static ScriptedServer upgrades(HeldCertificate cert, String capabilities, ScriptedServer.Script rest) {
+        return ScriptedServer.start(c -> {
+            c.sendLine(GREETING);
+            String tag = tagOf(c.readLine());
+            c.sendLine(tag + " OK begin TLS");
+            c.startTls(cert);
+            String capa = tagOf(c.readLine());
+            c.send("* CAPABILITY " + capabilities + "\r\n" + capa + " OK done\r\n");
+            rest.run(c);
+        });
+    }
+
+    @Test
+    void noStartTlsAnnouncedIsStartTlsNotOffered() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("* OK ready");
+            String tag = tagOf(c.readLine()); // CAPABILITY: the greeting had no capability code
+            c.send("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + tag + " OK done\r\n");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.STARTTLS_NOT_OFFERED, server, policy);
+            assertEquals(1, server.receivedInClear().size());
+            assertTrue(server.receivedInClear().get(0).endsWith(" CAPABILITY"), server.receivedInClear().toString());
+        }
+    }
+
+    @Test
+    void startTlsAnsweredNoIsRefused() throws Exception {
+        try (ScriptedServer server = answersStartTls(tag -> tag + " NO not now\r\n")) {
+            assertTrue(fails(Failure.STARTTLS_REFUSED, server, policy).reply().orElseThrow().endsWith(" NO not now"));
+        }
+    }
+
+    @Test
+    void startTlsAnsweredBadIsRefused() throws Exception {
+        try (ScriptedServer server = answersStartTls(tag -> tag + " BAD unknown command\r\n")) {
+            fails(Failure.STARTTLS_REFUSED, server, policy);
+        }
+    }
+
+    @Test
+    void startTlsAnsweredWithAContinuationIsRefused() throws Exception {
+        try (ScriptedServer server = answersStartTls(tag -> "+ go ahead\r\n")) {
+            fails(Failure.STARTTLS_REFUSED, server, policy);
+        }
+    }
+
+    @Test
+    void anAnswerWithAGuessedTagIsProtocol() throws Exception {
+        try (ScriptedServer server = answersStartTls(tag -> "A001 OK begin TLS\r\n")) {
+            fails(Failure.PROTOCOL, server, policy);
+        }
+    }
+
+    @Test
+    void aWholeLineInjectedAfterTheTaggedOkIsInjection() throws Exception {
+        try (ScriptedServer server = answersStartTls(tag -> tag + " OK begin TLS\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n")) {
+            fails(Failure.INJECTION, server, policy);
+        }
+    }
+
+    @Test
+    void aPartialLineInjectedAfterTheTaggedOkIsInjection() throws Exception {
+        try (ScriptedServer server = answersStartTls(tag -> tag + " OK begin TLS\r\n* CAPA")) {
+            fails(Failure.INJECTION, server, policy);
+        }
+    }
+
+    @Test
+    void aPreauthGreetingIsRefusedWhenTlsIsRequired() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("* PREAUTH [CAPABILITY IMAP4rev1] logged in as alice");
+            c.readUntilClosed();
+        })) {
+            assertTrue(fails(Failure.STARTTLS_NOT_OFFERED, server, policy).getMessage().contains("PREAUTH"));
+            assertTrue(server.receivedInClear().isEmpty(), server.receivedInClear().toString());
+        }
+    }
+
+    @Test
+    void untaggedResponsesInjectedBeforeTheTaggedOkAreDiscarded() throws Exception {
+        HeldCertificate cert = ca.issue("localhost");
+        List<String> clientLines = new CopyOnWriteArrayList<>();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine(GREETING);
+            String tag = tagOf(c.readLine());
+            clientLines.add(tag);
+            c.send("* CAPABILITY IMAP4rev1 AUTH=PLAIN XINJECTED\r\n* OK [ALERT] injected alert\r\n"
+                    + tag + " OK begin TLS\r\n");
+            c.startTls(cert);
+            String capa = tagOf(c.readLine());
+            c.send("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + capa + " OK done\r\n");
+            c.readUntilClosed();
+        }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            assertTrue(imap.isTls());
+            assertEquals(java.util.Set.of("IMAP4REV1", "AUTH=PLAIN"), imap.capabilities());
+            assertNotEquals("A001", clientLines.get(0), "the STARTTLS tag is not a guessable A001");
+            assertTrue(clientLines.get(0).length() >= 8, clientLines.get(0));
+        }
+    }
+
+    @Test
+    void theGreetingCapabilityCodeSavesARoundTrip() throws Exception {
+        try (ScriptedServer server = upgrades(ca.issue("localhost"), "IMAP4rev1", c -> c.readUntilClosed());
+                ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            assertEquals(1, server.receivedInClear().size(), "only STARTTLS before TLS: " + server.received());
+            assertTrue(server.receivedInClear().get(0).endsWith(" STARTTLS"));
+        }
+    }
+
+    @Test
+    void loginDisabledAfterTlsIsHonoured() throws Exception {
+        try (ScriptedServer server = upgrades(ca.issue("localhost"), "IMAP4rev1 LOGINDISABLED AUTH=PLAIN",
+                c -> c.readUntilClosed());
+                ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            assertEquals(Failure.REJECTED,
+                    assertThrows(TlsUpgradeException.class, () -> imap.login("alice", "secret")).failure());
+            imap.socket().close();
+            server.awaitScript(WAIT);
+            assertFalse(server.received().stream().anyMatch(l -> l.contains("LOGIN")), server.received().toString());
+        }
+    }
+
+    @Test
+    void loginDisabledBeforeTlsDoesNotStopTheUpgrade() throws Exception {
+        // the greeting says LOGINDISABLED (before TLS); after TLS the server allows LOGIN
+        try (ScriptedServer server = upgrades(ca.issue("localhost"), "IMAP4rev1", c -> {
+            String login = c.readLine();
+            c.sendLine(tagOf(login) + " OK logged in");
+            c.readUntilClosed();
+        }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            imap.login("alice", "sec\"ret");
+            assertTrue(server.received().stream().anyMatch(l -> l.endsWith("LOGIN \"alice\" \"sec\\\"ret\"")),
+                    server.received().toString());
+        }
+    }
+
+    @Test
+    void aNonAsciiPasswordIsSentAsALiteralAfterTheContinuation() throws Exception {
+        try (ScriptedServer server = upgrades(ca.issue("localhost"), "IMAP4rev1", c -> {
+            String first = c.readLine(); // tag LOGIN "alice" {n}
+            c.sendLine("+ ready for literal");
+            String rest = c.readLine(); // the literal's bytes, then the line end
+            c.sendLine(tagOf(first) + " OK logged in");
+            c.readUntilClosed();
+        }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            imap.login("alice", "pässwörd");
+            List<String> received = server.received();
+            int bytes = "pässwörd".getBytes(StandardCharsets.UTF_8).length;
+            assertTrue(received.stream().anyMatch(l -> l.endsWith("LOGIN \"alice\" {" + bytes + "}")), received.toString());
+        }
+    }
+
+    @Test
+    void anOversizedLiteralIsLimitAndNeverAllocated() throws Exception {
+        TlsPolicy small = policy.newBuilder().maxMessageSize(1024 * 1024).build();
+        try (ScriptedServer server = upgrades(ca.issue("localhost"), "IMAP4rev1", c -> {
+            String login = c.readLine();
+            c.sendLine(tagOf(login) + " OK logged in");
+            String fetch = c.readLine();
+            c.sendLine("* 1 FETCH (BODY[] {2000000000}");
+            c.readUntilClosed();
+        }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", small)) {
+            imap.login("alice", "secret");
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> imap.fetch(1));
+            assertEquals(Failure.LIMIT, e.failure());
+            assertTrue(imap.socket().isClosed());
+        }
+    }
+
+    @Test
+    void endlessUntaggedResponsesAreLimit() throws Exception {
+        try (ScriptedServer server = upgrades(ca.issue("localhost"), "IMAP4rev1", c -> {
+            c.readLine(); // SELECT
+            c.send("* 1 RECENT\r\n".repeat(5000));
+            c.readUntilClosed();
+        }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            assertEquals(Failure.LIMIT, assertThrows(TlsUpgradeException.class, () -> imap.select("INBOX")).failure());
+            assertTrue(imap.socket().isClosed());
+        }
+    }
+
+    @Test
+    void aByeGreetingIsRejected() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("* BYE too busy");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.REJECTED, server, policy);
+        }
+    }
+
+    @Test
+    void aWrongHostCertificateIsCertificate() throws Exception {
+        try (ScriptedServer server = upgrades(ca.issue("imap.example.com"), "IMAP4rev1", c -> c.readUntilClosed())) {
+            fails(Failure.CERTIFICATE, server, policy);
+        }
+    }
+
+    @Test
+    void opportunisticModeAcceptsPreauthButKeepsCredentialsBack() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("* PREAUTH [CAPABILITY IMAP4rev1] welcome");
+            c.readUntilClosed();
+        }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost",
+                policy.newBuilder().opportunistic(true).build())) {
+            assertFalse(imap.isTls());
+            assertEquals(Failure.STARTTLS_NOT_OFFERED,
+                    assertThrows(TlsUpgradeException.class, () -> imap.login("alice", "secret")).failure());
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.starttls.pop3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.starttls.TlsPolicy;
+import dev.starttls.TlsUpgradeException;
+import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.testkit.CertificateAuthority;
+import dev.starttls.testkit.HeldCertificate;
+import dev.starttls.testkit.ScriptedServer;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every way a POP3 server (or an attacker in front of it) can break the upgrade, each with its failure kind. */
+class Pop3FailuresTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private final CertificateAuthority ca = CertificateAuthority.create();
+    private final TlsPolicy policy = ca.trustingPolicy();
+
+    private static TlsUpgradeException fails(Failure expected, ScriptedServer server, TlsPolicy policy)
+            throws Exception {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
+                () -> Pop3Tls.upgrade(socket, "localhost", policy));
+        assertEquals(expected, e.failure(), e.toString());
+        assertTrue(socket.isClosed(), "the socket must be closed after a failed upgrade");
+        return e;
+    }
+
+    private static void greetAndOfferStls(ScriptedServer.Conversation c) throws Exception {
+        c.sendLine("+OK hostile POP3 ready");
+        c.readLine(); // CAPA
+        c.send("+OK\r\nUSER\r\nSTLS\r\n.\r\n");
+    }
+
+    /** A session that upgrades with {@code cert}, answers CAPA inside TLS, then runs {@code rest}. */
+    private static ScriptedServer tlsSession(HeldCertificate cert, ScriptedServer.Script rest) {
+        return ScriptedServer.start(c -> {
+            greetAndOfferStls(c);
+            c.readLine();
+            c.sendLine("+OK begin TLS");
+            c.startTls(cert);
+            c.readLine(); // CAPA
+            c.send("+OK\r\nUSER\r\n.\r\n");
+            rest.run(c);
+        });
+    }
+
+    @Test
+    void noStlsInCapaIsStartTlsNotOffered() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("+OK ready");
+            c.readLine();
+            c.send("+OK\r\nUSER\r\nSASL PLAIN\r\n.\r\n");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.STARTTLS_NOT_OFFERED, server, policy);
+            assertEquals(List.of("CAPA"), server.receivedInClear(), "no USER/PASS/AUTH before TLS");
+        }
+    }
+
+    @Test
+    void capaAnsweredWithErrIsStartTlsNotOffered() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("+OK ready");
+            c.readLine();
+            c.sendLine("-ERR unknown command");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.STARTTLS_NOT_OFFERED, server, policy);
+        }
+    }
+
+    @Test
+    void stlsAnsweredWithErrIsRefused() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            greetAndOfferStls(c);
+            c.readLine();
+            c.sendLine("-ERR TLS not available");
+            c.readUntilClosed();
+        })) {
+            assertEquals("-ERR TLS not available", fails(Failure.STARTTLS_REFUSED, server, policy).reply().orElseThrow());
+        }
+    }
+
+    @Test
+    void aWholeLineInjectedAfterTheGoAheadIsInjection() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            greetAndOfferStls(c);
+            c.readLine();
+            c.send("+OK begin TLS\r\n+OK injected\r\n");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.INJECTION, server, policy);
+        }
+    }
+
+    @Test
+    void aPartialLineInjectedAfterTheGoAheadIsInjection() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            greetAndOfferStls(c);
+            c.readLine();
+            c.send("+OK begin TLS\r\n+OK inj");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.INJECTION, server, policy);
+        }
+    }
+
+    @Test
+    void aNonStatusAnswerToStlsIsProtocol() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            greetAndOfferStls(c);
+            c.readLine();
+            c.sendLine("+ go on");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.PROTOCOL, server, policy);
+        }
+    }
+
+    @Test
+    void aWrongHostCertificateIsCertificate() throws Exception {
+        try (ScriptedServer server = tlsSession(ca.issue("pop.example.com"), c -> c.readUntilClosed())) {
+            fails(Failure.CERTIFICATE, server, policy);
+        }
+    }
+
+    @Test
+    void anEndlessCapaListIsLimit() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("+OK ready");
+            c.readLine();
+            c.send("+OK\r\n" + "X-CAP\r\n".repeat(5000));
+            c.readUntilClosed();
+        })) {
+            fails(Failure.LIMIT, server, policy);
+        }
+    }
+
+    @Test
+    void aRetrThatNeverEndsIsLimitAndClosesTheSession() throws Exception {
+        TlsPolicy small = policy.newBuilder().maxMessageSize(64 * 1024).build();
+        try (ScriptedServer server = tlsSession(ca.issue("localhost"), c -> {
+            c.readLine(); // USER
+            c.sendLine("+OK");
+            c.readLine(); // PASS
+            c.sendLine("+OK");
+            c.readLine(); // RETR
+            c.sendLine("+OK message follows");
+            for (int i = 0; i < 2000; i++) {
+                c.send("line " + i + " of a message that never ends ".repeat(3) + "\r\n");
+            }
+            c.readUntilClosed();
+        }); Pop3Session pop3 = Pop3Tls.upgrade(new Socket("localhost", server.port()), "localhost", small)) {
+            pop3.login("alice", "secret");
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> pop3.retrieve(1));
+            assertEquals(Failure.LIMIT, e.failure());
+            assertTrue(pop3.socket().isClosed());
+        }
+    }
+
+    @Test
+    void aRetrThatStopsBeforeTheDotTimesOut() throws Exception {
+        TlsPolicy impatient = policy.newBuilder().readTimeout(Duration.ofMillis(500)).build();
+        try (ScriptedServer server = tlsSession(ca.issue("localhost"), c -> {
+            c.readLine();
+            c.sendLine("+OK");
+            c.readLine();
+            c.sendLine("+OK");
+            c.readLine();
+            c.send("+OK\r\nSubject: x\r\n\r\nbody but no terminating dot\r\n");
+            c.readUntilClosed();
+        }); Pop3Session pop3 = Pop3Tls.upgrade(new Socket("localhost", server.port()), "localhost", impatient)) {
+            pop3.login("alice", "secret");
+            assertEquals(Failure.TIMEOUT, assertThrows(TlsUpgradeException.class, () -> pop3.retrieve(1)).failure());
+            assertTrue(pop3.socket().isClosed());
+        }
+    }
+
+    @Test
+    void retrUndoesDotStuffing() throws Exception {
+        try (ScriptedServer server = tlsSession(ca.issue("localhost"), c -> {
+            c.readLine();
+            c.sendLine("+OK");
+            c.readLine();
+            c.sendLine("+OK");
+            c.readLine();
+            c.send("+OK\r\nSubject: x\r\n\r\n..leading dot\r\nplain\r\n.\r\n");
+            c.readUntilClosed();
+        }); Pop3Session pop3 = Pop3Tls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            pop3.login("alice", "secret");
+            assertEquals("Subject: x\r\n\r\n.leading dot\r\nplain\r\n",
+                    new String(pop3.retrieve(1), java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void opportunisticModeKeepsCredentialsBack() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("+OK ready");
+            c.readLine();
+            c.send("+OK\r\nUSER\r\n.\r\n");
+            c.readUntilClosed();
+        })) {
+            try (Pop3Session pop3 = Pop3Tls.upgrade(new Socket("localhost", server.port()), "localhost",
+                    policy.newBuilder().opportunistic(true).build())) {
+                assertFalse(pop3.isTls());
+                assertEquals(Failure.STARTTLS_NOT_OFFERED,
+                        assertThrows(TlsUpgradeException.class, () -> pop3.login("alice", "secret")).failure());
+            }
+            server.awaitScript(WAIT);
+            assertFalse(server.receivedInClear().stream().anyMatch(l -> l.startsWith("USER") || l.startsWith("PASS")));
+        }
+    }
+}
