@@ -48,8 +48,7 @@ final class SmtpDialogue {
         }
     }
 
-    static SmtpSession implicit(SSLSocket tls, TlsPolicy policy) throws TlsUpgradeException {
-        String peer = tls.getInetAddress().getHostAddress() + ":" + tls.getPort();
+    static SmtpSession implicit(SSLSocket tls, String peer, TlsPolicy policy) throws TlsUpgradeException {
         Channel channel = Channel.open(tls, policy, peer);
         try {
             expectGreeting(channel);
