@@ -40,6 +40,7 @@ final class ImapFrontDialogue implements TlsFront.Dialogue {
             }
             Wire.writeLine(toBackend, command);
             while (true) {
+                QuickAck.enable(backend);
                 String line = backendReader.readLine(Deadline.after(IDLE));
                 Wire.writeLine(toClient, addToCapabilities(line));
                 if (line.startsWith(tag + " ")) {

@@ -34,6 +34,7 @@ final class Pop3FrontDialogue implements TlsFront.Dialogue {
                 continue;
             }
             Wire.writeLine(toBackend, command);
+            QuickAck.enable(backend);
             String status = backendReader.readLine(Deadline.after(IDLE));
             if (verb.equals("CAPA")) {
                 StringBuilder capa = new StringBuilder("+OK Capability list follows\r\n");

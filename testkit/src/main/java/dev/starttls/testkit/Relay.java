@@ -29,7 +29,11 @@ final class Relay {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             int n;
-            while ((n = in.read(buffer)) >= 0) {
+            while (true) {
+                QuickAck.enable(from); // re-armed before each read: the kernel leaves quick-ACK mode on its own
+                if ((n = in.read(buffer)) < 0) {
+                    break;
+                }
                 if (tap != null) {
                     tap.accept(direction, java.util.Arrays.copyOf(buffer, n));
                 }

@@ -38,6 +38,7 @@ final class SmtpFrontDialogue implements TlsFront.Dialogue {
                 continue;
             }
             Wire.writeLine(toBackend, command);
+            QuickAck.enable(backend);
             NumericReply reply = NumericReply.read(backendReader, Deadline.after(IDLE), maxLines);
             if ((verb.equals("EHLO")) && reply.code() == 250) {
                 List<String> lines = new ArrayList<>(reply.lines());

@@ -109,6 +109,7 @@ public final class TlsFront implements Closeable {
             backendSocket = acceptor.track(new Socket());
             backendSocket.setTcpNoDelay(true);
             backendSocket.connect(backend, 5_000);
+            QuickAck.enable(backendSocket);
             SSLSocket tls;
             if (dialogue == null) {
                 tls = upgrader.acceptImplicit(client);

@@ -74,6 +74,28 @@ class UpgraderTest {
     }
 
     @Test
+    void trustPemTrustsExactlyTheCasInTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        TlsPolicy fromPem = TlsPolicy.builder().trustPem(ca.writeCertificatePem(dir.resolve("ca.pem"))).build();
+        try (ScriptedServer server = tlsServer(ca.issue("localhost"));
+                SSLSocket tls = Upgrader.of(fromPem).connect("localhost", server.port())) {
+            assertEquals("TLSv1.3", Handshake.of(tls).protocol());
+        }
+        try (ScriptedServer server = tlsServer(CertificateAuthority.create().issue("localhost"))) {
+            assertEquals(Failure.CERTIFICATE, failedUpgrade(fromPem, "localhost", server.port()).failure());
+        }
+    }
+
+    @Test
+    void theCipherSuitesOfThePolicyAreTheOnesOffered() throws Exception {
+        TlsPolicy onlyAes128 = ca.trustingPolicy().newBuilder().cipherSuites("TLS_AES_128_GCM_SHA256").build();
+        try (ScriptedServer server = tlsServer(ca.issue("localhost"));
+                SSLSocket tls = Upgrader.of(onlyAes128).connect("localhost", server.port())) {
+            assertEquals("TLS_AES_128_GCM_SHA256", Handshake.of(tls).cipherSuite());
+        }
+    }
+
+    @Test
     void sendsSniEvenForTheDotlessNameLocalhost() throws Exception {
         AtomicReference<List<SNIServerName>> requested = new AtomicReference<>();
         HeldCertificate cert = ca.issue("localhost");
