@@ -2,6 +2,7 @@ package dev.starttls;
 
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.internal.Failures;
+import dev.starttls.internal.HostNames;
 import dev.starttls.internal.Watchdog;
 import dev.starttls.internal.Wire;
 import java.io.IOException;
@@ -79,6 +80,7 @@ public final class Upgrader {
     public SSLSocket upgrade(Socket plain, String host, int port) throws TlsUpgradeException {
         Objects.requireNonNull(plain, "plain");
         requireHost(host);
+        host = HostNames.unbracket(host); // "[::1]" is matched against the IP SAN ::1
         SSLSocket tls;
         try {
             plain.setTcpNoDelay(true);

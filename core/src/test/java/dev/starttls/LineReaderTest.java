@@ -129,6 +129,41 @@ class LineReaderTest {
     }
 
     @Test
+    void readsInBlocksNotOneSystemCallPerByte() throws Exception {
+        StringBuilder reply = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            reply.append("250-extension number ").append(i).append("\r\n");
+        }
+        byte[] bytes = reply.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int[] reads = {0};
+        java.io.InputStream counting = new java.io.ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                reads[0]++;
+                return super.read(b, off, len);
+            }
+
+            @Override
+            public synchronized int read() {
+                reads[0]++;
+                return super.read();
+            }
+        };
+        try (java.net.Socket socket = new java.net.Socket() {
+            @Override
+            public java.io.InputStream getInputStream() {
+                return counting;
+            }
+        }) {
+            LineReader reader = LineReader.of(socket, 1024);
+            for (int i = 0; i < 100; i++) {
+                assertEquals("250-extension number " + i, reader.readLine(LONG));
+            }
+        }
+        assertTrue(reads[0] <= 2, bytes.length + " bytes took " + reads[0] + " reads");
+    }
+
+    @Test
     void readFullyReadsCountedBytesAcrossBufferAndSocket() throws Exception {
         try (Loopback pair = new Loopback()) {
             LineReader reader = LineReader.of(pair.client, 1024);

@@ -8,6 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.time.Duration;
 
 /**
  * One side of a text protocol dialogue: a socket, its bounded line reader and its output, under a policy's limits and
@@ -68,6 +69,27 @@ public final class Channel implements Closeable {
     /** A fresh deadline for one reply. */
     public Deadline replyDeadline() {
         return Deadline.after(policy.readTimeout());
+    }
+
+    /**
+     * A deadline for the polite goodbye on close (QUIT, LOGOUT): the read timeout, but never more than two seconds, so
+     * closing a session never hangs on a silent server.
+     */
+    public Deadline closingDeadline() {
+        Duration wait = Duration.ofSeconds(2);
+        return Deadline.after(policy.readTimeout().compareTo(wait) < 0 ? policy.readTimeout() : wait);
+    }
+
+    /**
+     * Refuses to go on when credentials would leave in clear (an opportunistic session that fell back to plaintext).
+     *
+     * @throws TlsUpgradeException {@code STARTTLS_NOT_OFFERED} unless {@code socket()} is a TLS socket
+     */
+    public void requireTlsForCredentials() throws TlsUpgradeException {
+        if (!(socket instanceof javax.net.ssl.SSLSocket)) {
+            throw new TlsUpgradeException(dev.starttls.TlsUpgradeException.Failure.STARTTLS_NOT_OFFERED,
+                    "refusing to send credentials to " + peer + " in clear: the session is not encrypted");
+        }
     }
 
     /** Sends one command line (already checked for CR/LF by the caller) in one write. */

@@ -28,6 +28,19 @@ public final class HostNames {
         return host.endsWith(".") && host.length() > 1 ? host.substring(0, host.length() - 1) : host;
     }
 
+    /**
+     * The host name a connected socket was connected with: its unresolved host string, never a reverse-DNS name (for a
+     * socket connected to an IP address, that address).
+     *
+     * @throws IllegalArgumentException if the socket is not connected
+     */
+    public static String connectedHost(java.net.Socket socket) {
+        if (!(socket.getRemoteSocketAddress() instanceof java.net.InetSocketAddress)) {
+            throw new IllegalArgumentException("the socket is not connected: connect it, or pass the host name");
+        }
+        return ((java.net.InetSocketAddress) socket.getRemoteSocketAddress()).getHostString();
+    }
+
     /** Brackets removed from an IPv6 literal such as {@code [::1]}, for certificate matching. */
     public static String unbracket(String host) {
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;

@@ -9,7 +9,6 @@ import dev.starttls.internal.Wire;
 import java.io.Closeable;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -92,10 +91,7 @@ public final class ImapSession implements Closeable {
     public void login(String user, String password) throws TlsUpgradeException {
         Wire.requireSafe("user", user);
         Wire.requireSafe("password", password);
-        if (!isTls()) {
-            throw new TlsUpgradeException(Failure.STARTTLS_NOT_OFFERED, "refusing to send credentials to "
-                    + channel.peer() + " in clear: the session is not encrypted");
-        }
+        channel.requireTlsForCredentials();
         if (capabilities.contains("LOGINDISABLED")) {
             throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " announces LOGINDISABLED after TLS: "
                     + "LOGIN is not allowed (capabilities " + capabilities + ")");
@@ -172,7 +168,7 @@ public final class ImapSession implements Closeable {
         try {
             String tag = tags.next();
             channel.send(tag + " LOGOUT");
-            ImapDialogue.awaitTagged(channel, tag, Deadline.after(Duration.ofSeconds(2)));
+            ImapDialogue.awaitTagged(channel, tag, channel.closingDeadline());
         } catch (TlsUpgradeException ignored) {
             // closing anyway
         } finally {

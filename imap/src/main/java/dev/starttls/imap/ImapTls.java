@@ -3,7 +3,7 @@ package dev.starttls.imap;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.Upgrader;
-import java.net.InetSocketAddress;
+import dev.starttls.internal.HostNames;
 import java.net.Socket;
 import java.util.Objects;
 
@@ -37,11 +37,7 @@ public final class ImapTls {
 
     /** STARTTLS on a freshly connected socket with the default policy, verifying the name it was connected with. */
     public static ImapSession upgrade(Socket connected) throws TlsUpgradeException {
-        if (!(connected.getRemoteSocketAddress() instanceof InetSocketAddress)) {
-            throw new IllegalArgumentException("the socket is not connected");
-        }
-        return upgrade(connected, ((InetSocketAddress) connected.getRemoteSocketAddress()).getHostString(),
-                TlsPolicy.defaults());
+        return upgrade(connected, HostNames.connectedHost(connected), TlsPolicy.defaults());
     }
 
     /** STARTTLS on a freshly connected socket: greeting, capabilities, STARTTLS, handshake, CAPABILITY again. */

@@ -157,6 +157,7 @@ class ImapFailuresTest {
     void theGreetingCapabilityCodeSavesARoundTrip() throws Exception {
         try (ScriptedServer server = upgrades(ca.issue("localhost"), "IMAP4rev1", c -> c.readUntilClosed());
                 ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            assertTrue(imap.isTls());
             assertEquals(1, server.receivedInClear().size(), "only STARTTLS before TLS: " + server.received());
             assertTrue(server.receivedInClear().get(0).endsWith(" STARTTLS"));
         }

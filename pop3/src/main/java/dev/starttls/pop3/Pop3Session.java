@@ -1,6 +1,5 @@
 package dev.starttls.pop3;
 
-import dev.starttls.Deadline;
 import dev.starttls.Handshake;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
@@ -10,7 +9,6 @@ import dev.starttls.internal.Wire;
 import java.io.Closeable;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,10 +105,7 @@ public final class Pop3Session implements Closeable {
     public void login(String user, String password) throws TlsUpgradeException {
         Wire.requireSafe("user", user);
         Wire.requireSafe("password", password);
-        if (!isTls()) {
-            throw new TlsUpgradeException(Failure.STARTTLS_NOT_OFFERED, "refusing to send credentials to "
-                    + channel.peer() + " in clear: the session is not encrypted");
-        }
+        channel.requireTlsForCredentials();
         ok("USER " + user, "USER");
         ok("PASS " + password, "PASS");
     }
@@ -178,7 +173,7 @@ public final class Pop3Session implements Closeable {
         closed = true;
         try {
             channel.send("QUIT");
-            Pop3Dialogue.readStatus(channel, Deadline.after(Duration.ofSeconds(2)));
+            Pop3Dialogue.readStatus(channel, channel.closingDeadline());
         } catch (TlsUpgradeException ignored) {
             // closing anyway
         } finally {

@@ -3,7 +3,7 @@ package dev.starttls.pop3;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.Upgrader;
-import java.net.InetSocketAddress;
+import dev.starttls.internal.HostNames;
 import java.net.Socket;
 import java.util.Objects;
 
@@ -35,11 +35,7 @@ public final class Pop3Tls {
 
     /** STLS on a freshly connected socket with the default policy, verifying the name the socket was connected with. */
     public static Pop3Session upgrade(Socket connected) throws TlsUpgradeException {
-        if (!(connected.getRemoteSocketAddress() instanceof InetSocketAddress)) {
-            throw new IllegalArgumentException("the socket is not connected");
-        }
-        return upgrade(connected, ((InetSocketAddress) connected.getRemoteSocketAddress()).getHostString(),
-                TlsPolicy.defaults());
+        return upgrade(connected, HostNames.connectedHost(connected), TlsPolicy.defaults());
     }
 
     /** STLS on a freshly connected socket: greeting, CAPA, STLS, handshake, CAPA again. */

@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -45,8 +44,6 @@ import javax.net.ssl.SSLSocket;
  * @since 0.1
  */
 public final class SmtpSession implements Closeable {
-    private static final Duration QUIT_WAIT = Duration.ofSeconds(2);
-
     private final Channel channel;
     private final Handshake handshake;
     private final Map<String, String> extensions;
@@ -148,7 +145,7 @@ public final class SmtpSession implements Closeable {
     public void authPlain(String user, String password) throws TlsUpgradeException {
         Wire.requireSafe("user", user);
         Wire.requireSafe("password", password);
-        requireTlsForCredentials();
+        channel.requireTlsForCredentials();
         requireMechanism("PLAIN");
         String token = base64("\0" + user + "\0" + password);
         expect(exchange("AUTH PLAIN " + token), 235, "AUTH PLAIN");
@@ -162,7 +159,7 @@ public final class SmtpSession implements Closeable {
     public void authLogin(String user, String password) throws TlsUpgradeException {
         Wire.requireSafe("user", user);
         Wire.requireSafe("password", password);
-        requireTlsForCredentials();
+        channel.requireTlsForCredentials();
         requireMechanism("LOGIN");
         expect(exchange("AUTH LOGIN"), 334, "AUTH LOGIN");
         expect(exchange(base64(user)), 334, "AUTH LOGIN user name");
@@ -218,9 +215,7 @@ public final class SmtpSession implements Closeable {
         closed = true;
         try {
             channel.send("QUIT");
-            NumericReply.read(channel.reader(), dev.starttls.Deadline.after(
-                    QUIT_WAIT.compareTo(channel.policy().readTimeout()) < 0 ? QUIT_WAIT
-                            : channel.policy().readTimeout()), 10);
+            NumericReply.read(channel.reader(), channel.closingDeadline(), 10);
         } catch (TlsUpgradeException ignored) {
             // closing anyway
         } finally {
@@ -301,13 +296,6 @@ public final class SmtpSession implements Closeable {
     private TlsUpgradeException rejected(String step, NumericReply reply) {
         return new TlsUpgradeException(Failure.REJECTED, channel.peer() + " rejected " + step + ": " + reply.text(),
                 reply.text(), null);
-    }
-
-    private void requireTlsForCredentials() throws TlsUpgradeException {
-        if (!isTls()) {
-            throw new TlsUpgradeException(Failure.STARTTLS_NOT_OFFERED, "refusing to send credentials to "
-                    + channel.peer() + " in clear: the session is not encrypted");
-        }
     }
 
     private void requireMechanism(String mechanism) throws TlsUpgradeException {

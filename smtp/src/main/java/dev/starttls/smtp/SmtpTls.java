@@ -3,7 +3,7 @@ package dev.starttls.smtp;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.Upgrader;
-import java.net.InetSocketAddress;
+import dev.starttls.internal.HostNames;
 import java.net.Socket;
 import java.util.Objects;
 
@@ -40,7 +40,7 @@ public final class SmtpTls {
      * socket was connected with (its unresolved host string; never a reverse-DNS name).
      */
     public static SmtpSession upgrade(Socket connected) throws TlsUpgradeException {
-        return upgrade(connected, connectedHost(connected), TlsPolicy.defaults());
+        return upgrade(connected, HostNames.connectedHost(connected), TlsPolicy.defaults());
     }
 
     /**
@@ -68,10 +68,4 @@ public final class SmtpTls {
         return SmtpDialogue.implicit(Upgrader.of(policy).connect(host, port), host + ":" + port, policy);
     }
 
-    static String connectedHost(Socket socket) {
-        if (!(socket.getRemoteSocketAddress() instanceof InetSocketAddress)) {
-            throw new IllegalArgumentException("the socket is not connected");
-        }
-        return ((InetSocketAddress) socket.getRemoteSocketAddress()).getHostString();
-    }
 }

@@ -9,7 +9,7 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
-import dev.starttls.testkit.TlsGreenMail;
+import dev.starttls.testkit.TlsGreenMailExtension;
 import dev.starttls.testkit.WireRecorder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -23,32 +23,16 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SMTP over STARTTLS and implicit TLS against GreenMail behind the test kit's TLS fronts. */
 class SmtpTlsTest {
     private static final String PASSWORD = "pw-Zebra-7781";
     private static final String BODY = "Body-Secret-Marker-42\r\n.a line that starts with a dot\r\n..two dots\r\nend";
-    private static TlsGreenMail mail;
 
-    @BeforeAll
-    static void startServers() {
-        mail = TlsGreenMail.start();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        mail.close();
-    }
-
-    @BeforeEach
-    void resetMailboxes() throws Exception {
-        mail.greenMail().purgeEmailFromAllMailboxes();
-        mail.greenMail().setUser("alice@localhost", "alice", PASSWORD);
-    }
+    @RegisterExtension
+    static final TlsGreenMailExtension mail = new TlsGreenMailExtension().withUser("alice", PASSWORD);
 
     private static String message(String subject) {
         return "From: bob@localhost\r\nTo: alice@localhost\r\nSubject: " + subject + "\r\n\r\n" + BODY + "\r\n";
@@ -62,7 +46,7 @@ class SmtpTlsTest {
 
     @Test
     void aMailSentOverStartTlsArrivesWithTheRightBody() throws Exception {
-        int handshakesBefore = mail.handshakes().size();
+        int handshakesBefore = mail.get().handshakes().size();
         Socket socket = new Socket("localhost", mail.smtpPort());
         try (SmtpSession smtp = SmtpTls.upgrade(socket, "localhost", mail.clientPolicy())) {
             assertTrue(smtp.isTls());
@@ -73,7 +57,7 @@ class SmtpTlsTest {
         }
         assertTrue(socket.isClosed(), "close() closes the socket the caller handed over");
         assertArrivedWithBody("starttls");
-        assertEquals(handshakesBefore + 1, mail.handshakes().size(), "the front saw exactly one TLS handshake");
+        assertEquals(handshakesBefore + 1, mail.get().handshakes().size(), "the front saw exactly one TLS handshake");
     }
 
     @Test
@@ -87,8 +71,8 @@ class SmtpTlsTest {
     }
 
     @Test
-    void connectOpensTheConnectionAndUpgradesIt() throws Exception {
-        try (SmtpSession smtp = SmtpTls.connect("localhost", mail.smtpPort(), mail.clientPolicy())) {
+    void connectOpensTheConnectionAndUpgradesIt(TlsPolicy trustingTheTestCa) throws Exception {
+        try (SmtpSession smtp = SmtpTls.connect("localhost", mail.smtpPort(), trustingTheTestCa)) {
             assertTrue(smtp.isTls());
             assertEquals(250, smtp.command("NOOP").code());
         }
@@ -116,7 +100,7 @@ class SmtpTlsTest {
 
     @Test
     void jakartaMailSendsOverStartTlsWithThePolicySocketFactory() throws Exception {
-        int handshakesBefore = mail.handshakes().size();
+        int handshakesBefore = mail.get().handshakes().size();
         Properties props = new Properties();
         props.put("mail.smtp.host", "localhost");
         props.put("mail.smtp.port", String.valueOf(mail.smtpPort()));
@@ -127,7 +111,7 @@ class SmtpTlsTest {
         props.put("mail.smtp.ssl.checkserveridentity", "true");
         sendWithJakartaMail(Session.getInstance(props), "smtp", "jakarta starttls");
         assertArrivedWithBody("jakarta starttls");
-        assertEquals(handshakesBefore + 1, mail.handshakes().size());
+        assertEquals(handshakesBefore + 1, mail.get().handshakes().size());
     }
 
     @Test

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * A JUnit 5 extension that runs a {@link TlsGreenMail}: all six ports (SMTP, POP3, IMAP with STARTTLS, and their
@@ -29,6 +31,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }
  * }</pre>
  *
+ * <p>Test methods may also declare a {@link TlsPolicy} parameter (the client policy that trusts the CA) or a
+ * {@link TlsGreenMail} parameter.
+ *
  * <p>In a {@code static} field the servers start once per class and the mailboxes are emptied before each test; in an
  * instance field they start and stop around each test. Every instance has its own ports and CA, so classes run in
  * parallel and {@code @Nested} classes may register their own.
@@ -36,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @since 0.1
  */
 public final class TlsGreenMailExtension
-        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
     private String user;
     private String password;
     private TlsGreenMail mail;
@@ -81,6 +86,17 @@ public final class TlsGreenMailExtension
             mail.close();
             mail = null;
         }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == TlsPolicy.class || type == TlsGreenMail.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == TlsPolicy.class ? clientPolicy() : get();
     }
 
     /** The running servers; only between the callbacks. */
