@@ -172,7 +172,9 @@ public final class Upgrader {
     private void handshake(SSLSocket tls, Socket plain, String where) throws TlsUpgradeException {
         long startMillis = System.currentTimeMillis();
         long startNanos = System.nanoTime();
-        Watchdog.Guard deadline = Watchdog.closeAfter(tls, policy.handshakeTimeout());
+        // The watchdog closes the plain socket, not the TLS one: that unblocks any read or write at once, while
+        // SSLSocket.close() may itself block (close_notify), and the watchdog thread is shared.
+        Watchdog.Guard deadline = Watchdog.closeAfter(plain, policy.handshakeTimeout());
         try {
             tls.setSoTimeout((int) Math.max(1, policy.handshakeTimeout().toMillis()));
             tls.startHandshake();

@@ -61,10 +61,14 @@ public final class Failures {
     public static void closeQuietly(Closeable... closeables) {
         for (Closeable c : closeables) {
             if (c != null) {
-                try {
-                    if (c instanceof SSLSocket && !((SSLSocket) c).isClosed()) {
+                if (c instanceof SSLSocket && !((SSLSocket) c).isClosed()) {
+                    try {
                         ((SSLSocket) c).setSoTimeout(CLOSE_WAIT_MILLIS);
+                    } catch (IOException ignored) {
+                        // the underlying socket is gone already; close() below still releases the TLS socket
                     }
+                }
+                try {
                     c.close();
                 } catch (IOException | RuntimeException ignored) {
                     // already failing; the original exception is what matters

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
+import dev.starttls.Deadline;
+import dev.starttls.LineReader;
 import dev.starttls.TlsPolicy;
+import dev.starttls.Upgrader;
+import dev.starttls.internal.NumericReply;
+import javax.net.ssl.SSLSocket;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.testkit.TlsGreenMailExtension;
@@ -163,6 +168,29 @@ class SmtpTlsTest {
                     ("\0alice\0" + PASSWORD).getBytes(StandardCharsets.UTF_8))));
             assertFalse(wire.sawInClear("Body-Secret-Marker-42"));
             assertFalse(wire.sawInClear("alice@localhost"), "even the envelope is sent inside TLS");
+        }
+    }
+
+    @Test
+    void theStartTlsFrontNeverExecutesCommandsPipelinedBeforeTheSwitch() throws Exception {
+        // CVE-2011-0411: a MAIL FROM pipelined in plaintext after STARTTLS must not count inside TLS
+        try (Socket socket = new Socket("localhost", mail.smtpPort())) {
+            LineReader plain = LineReader.of(socket, 1024);
+            Deadline deadline = Deadline.after(Duration.ofSeconds(10));
+            assertEquals(220, NumericReply.read(plain, deadline, 10).code());
+            socket.getOutputStream().write("EHLO [127.0.0.1]\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(250, NumericReply.read(plain, deadline, 100).code());
+            socket.getOutputStream().write("STARTTLS\r\nMAIL FROM:<attacker@localhost>\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertEquals(220, NumericReply.read(plain, deadline, 10).code());
+            SSLSocket tls = Upgrader.of(mail.clientPolicy()).upgrade(plain, "localhost", mail.smtpPort());
+            LineReader reader = LineReader.of(tls, 1024);
+            tls.getOutputStream().write("EHLO [127.0.0.1]\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(250, NumericReply.read(reader, deadline, 100).code());
+            tls.getOutputStream().write("RCPT TO:<alice@localhost>\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(503, NumericReply.read(reader, deadline, 10).code(),
+                    "RCPT without a MAIL FROM inside TLS is a bad sequence: the pipelined MAIL FROM was discarded");
+            tls.close();
         }
     }
 

@@ -265,8 +265,16 @@ class UpgraderTest {
 
     @Test
     void aSecondConnectionWithTheSamePolicyResumesTheSession() throws Exception {
+        assertResumesSecondConnection(ca.trustingPolicy());
+    }
+
+    @Test
+    void aSecondTls12ConnectionWithTheSamePolicyResumesTheSession() throws Exception {
+        assertResumesSecondConnection(ca.trustingPolicy().newBuilder().protocols("TLSv1.2").build());
+    }
+
+    private void assertResumesSecondConnection(TlsPolicy policy) throws Exception {
         HeldCertificate cert = ca.issue("localhost");
-        TlsPolicy policy = ca.trustingPolicy();
         try (ScriptedServer server = tlsServer(cert)) {
             Handshake first;
             try (SSLSocket tls = Upgrader.of(policy).connect("localhost", server.port())) {
@@ -280,6 +288,7 @@ class UpgraderTest {
             }
             assertFalse(first.resumed());
             assertTrue(second.resumed(), second.toString());
+            assertEquals(policy.protocols().get(0), second.protocol());
         }
     }
 
