@@ -130,6 +130,7 @@ public final class Upgrader {
     public SSLSocket acceptImplicit(Socket accepted) throws TlsUpgradeException {
         Objects.requireNonNull(accepted, "accepted");
         if (!policy.hasIdentity()) {
+            Failures.closeQuietly(accepted);
             throw new IllegalStateException("the policy has no server certificate: use serverCertificate(...)");
         }
         SSLSocket tls;
