@@ -14,6 +14,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
  * A certificate with its private key and chain, made in memory for a test; export it as PEM files, as a
@@ -93,9 +94,19 @@ public final class HeldCertificate {
         return pem(chain.toArray());
     }
 
-    /** The private key as PKCS#8 PEM. */
+    /** The private key as unencrypted PKCS#8 PEM ({@code BEGIN PRIVATE KEY}), as OpenSSL, nginx and Java read it. */
     public String privateKeyPem() {
-        return pem(keyPair.getPrivate());
+        try {
+            return pem(new JcaPKCS8Generator(keyPair.getPrivate(), null));
+        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+            throw new IllegalStateException("cannot encode the private key", e);
+        }
+    }
+
+    /** Writes the chain (leaf first) to {@code chainFile} and the PKCS#8 key to {@code keyFile}, for real servers. */
+    public void writePem(Path chainFile, Path keyFile) throws IOException {
+        Files.writeString(chainFile, chainPem());
+        Files.writeString(keyFile, privateKeyPem());
     }
 
     /** Writes the certificate as PEM to {@code file} and returns it. */
