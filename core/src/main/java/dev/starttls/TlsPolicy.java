@@ -61,7 +61,10 @@ public final class TlsPolicy {
     }
 
     private static final Set<String> ALLOWED_PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
-    private static final TlsPolicy DEFAULTS = builder().build();
+    /** Built on first use, not when the class loads: it reads the JDK's trust store. */
+    private static final class Defaults {
+        static final TlsPolicy INSTANCE = builder().build();
+    }
 
     private final List<String> protocols;
     private final List<String> cipherSuites;
@@ -101,7 +104,7 @@ public final class TlsPolicy {
 
     /** The secure defaults described in the class documentation. */
     public static TlsPolicy defaults() {
-        return DEFAULTS;
+        return Defaults.INSTANCE;
     }
 
     /** A builder that starts from the defaults. */
