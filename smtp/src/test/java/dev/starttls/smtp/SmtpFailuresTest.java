@@ -316,6 +316,31 @@ class SmtpFailuresTest {
         }
     }
 
+    @Test
+    void aPortWhereNothingListensIsConnect() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        int closedPort = port;
+        TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
+                () -> SmtpTls.connect("localhost", closedPort, policy));
+        assertEquals(Failure.CONNECT, e.failure(), e.toString());
+        assertTrue(e.getMessage().contains("localhost:" + closedPort), e.getMessage());
+    }
+
+    @Test
+    void implicitTlsAgainstAPlaintextPortIsHandshake() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("220 plaintext.example ESMTP"); // what a STARTTLS port says first
+            c.readUntilClosed();
+        })) {
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
+                    () -> SmtpTls.connectImplicit("localhost", server.port(), policy));
+            assertEquals(Failure.HANDSHAKE, e.failure(), e.toString());
+        }
+    }
+
     /** A TLS 1.1 ServerHello record, as an old server sends. */
     private static byte[] tls11ServerHello() {
         byte[] hello = new byte[47];
