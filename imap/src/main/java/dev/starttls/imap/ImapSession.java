@@ -103,7 +103,8 @@ public final class ImapSession implements Closeable {
     }
 
     /**
-     * SELECT: opens a mailbox and returns how many messages it holds.
+     * SELECT: opens a mailbox and returns how many messages it holds. Names outside printable ASCII are sent in
+     * modified UTF-7 (RFC 3501 5.1.3), as IMAP4rev1 servers expect.
      *
      * @throws TlsUpgradeException {@code REJECTED} if there is no such mailbox or it cannot be opened
      */
@@ -111,7 +112,7 @@ public final class ImapSession implements Closeable {
         Wire.requireSafe("mailbox", mailbox);
         String tag = tags.next();
         List<byte[]> literals = new ArrayList<>();
-        Result result = run(tag, tag + " SELECT " + astring(mailbox, literals), literals);
+        Result result = run(tag, tag + " SELECT " + astring(modifiedUtf7(mailbox), literals), literals);
         expectOk(result, "SELECT");
         int exists = -1;
         for (ImapResponse r : result.untagged) {
@@ -246,6 +247,29 @@ public final class ImapSession implements Closeable {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         literals.add(bytes);
         return "{" + bytes.length + "}\r\n";
+    }
+
+    /** RFC 3501 5.1.3: printable ASCII as is ({@code &} as {@code &-}), other runs as {@code &}base64(UTF-16){@code -}. */
+    static String modifiedUtf7(String name) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < name.length()) {
+            char c = name.charAt(i);
+            if (c >= 0x20 && c <= 0x7e) {
+                out.append(c == '&' ? "&-" : String.valueOf(c));
+                i++;
+                continue;
+            }
+            int end = i;
+            while (end < name.length() && (name.charAt(end) < 0x20 || name.charAt(end) > 0x7e)) {
+                end++;
+            }
+            byte[] utf16 = name.substring(i, end).getBytes(StandardCharsets.UTF_16BE);
+            String base64 = java.util.Base64.getEncoder().withoutPadding().encodeToString(utf16).replace('/', ',');
+            out.append('&').append(base64).append('-');
+            i = end;
+        }
+        return out.toString();
     }
 
     private void expectOk(Result result, String step) throws TlsUpgradeException {

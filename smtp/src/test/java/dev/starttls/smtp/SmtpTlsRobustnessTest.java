@@ -1,0 +1,40 @@
+package dev.starttls.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.starttls.TlsPolicy;
+import dev.starttls.TlsUpgradeException;
+import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.testkit.ReplaySocket;
+import dev.starttls.testkit.TranscriptMutator;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Thousands of mutated server transcripts: every outcome is a session or a typed failure, never anything else. */
+class SmtpTlsRobustnessTest {
+    private static final byte[] TRANSCRIPT = ("220-mail.example ESMTP\r\n220 ready\r\n250-mail.example\r\n250-SIZE 1000\r\n250-AUTH PLAIN\r\n250 STARTTLS\r\n220 2.0.0 go ahead\r\n").getBytes(StandardCharsets.ISO_8859_1);
+
+    @Test
+    void mutatedServerTranscriptsOnlyEverGiveTypedFailures() {
+        TlsPolicy required = TlsPolicy.builder().maxMessageSize(64 * 1024).build();
+        TlsPolicy opportunistic = required.newBuilder().opportunistic(true).build();
+        TranscriptMutator mutator = new TranscriptMutator(20261129L);
+        Set<Failure> seen = EnumSet.noneOf(Failure.class);
+        for (int i = 0; i < 3000; i++) {
+            byte[] hostile = mutator.mutate(TRANSCRIPT);
+            ReplaySocket socket = new ReplaySocket(hostile);
+            try (SmtpSession session = SmtpTls.upgrade(socket, "localhost", i % 2 == 0 ? required : opportunistic)) {
+                assertTrue(!session.isTls(), "no TLS without a handshake");
+            } catch (TlsUpgradeException e) {
+                seen.add(e.failure());
+            } catch (RuntimeException e) {
+                fail("case " + i + " threw " + e + " for " + new String(hostile, StandardCharsets.ISO_8859_1), e);
+            }
+        }
+        // the mutations reach past the greeting: several different kinds of failure were produced
+        assertTrue(seen.size() >= 3, seen.toString());
+    }
+}
