@@ -68,6 +68,7 @@ public final class TlsPolicy {
 
     private final List<String> protocols;
     private final List<String> cipherSuites;
+    private final List<String> applicationProtocols;
     private final List<X509Certificate> trustedCertificates;
     private final KeyStore trustStore;
     private final KeyStore identityStore;
@@ -86,6 +87,7 @@ public final class TlsPolicy {
     private TlsPolicy(Builder b, SSLContext sslContext) {
         this.protocols = b.protocols;
         this.cipherSuites = b.cipherSuites;
+        this.applicationProtocols = b.applicationProtocols;
         this.trustedCertificates = List.copyOf(b.trustedCertificates);
         this.trustStore = b.trustStore;
         this.identityStore = b.identityStore;
@@ -125,6 +127,11 @@ public final class TlsPolicy {
     /** The enabled cipher suites; empty means the JDK's defaults for the enabled protocols. */
     public List<String> cipherSuites() {
         return cipherSuites;
+    }
+
+    /** The ALPN protocols offered (client) or accepted (server), most preferred first; empty means no ALPN. */
+    public List<String> applicationProtocols() {
+        return applicationProtocols;
     }
 
     /** How long connecting a TCP socket may take. */
@@ -219,6 +226,9 @@ public final class TlsPolicy {
         if (!cipherSuites.isEmpty()) {
             parameters.setCipherSuites(cipherSuites.toArray(String[]::new));
         }
+        if (!applicationProtocols.isEmpty()) {
+            parameters.setApplicationProtocols(applicationProtocols.toArray(String[]::new));
+        }
         return parameters;
     }
 
@@ -249,6 +259,7 @@ public final class TlsPolicy {
     public static final class Builder {
         private List<String> protocols = List.of("TLSv1.3", "TLSv1.2");
         private List<String> cipherSuites = List.of();
+        private List<String> applicationProtocols = List.of();
         private final List<X509Certificate> trustedCertificates = new ArrayList<>();
         private KeyStore trustStore;
         private KeyStore identityStore;
@@ -268,6 +279,7 @@ public final class TlsPolicy {
         private Builder(TlsPolicy p) {
             protocols = p.protocols;
             cipherSuites = p.cipherSuites;
+            applicationProtocols = p.applicationProtocols;
             trustedCertificates.addAll(p.trustedCertificates);
             trustStore = p.trustStore;
             identityStore = p.identityStore;
@@ -368,6 +380,20 @@ public final class TlsPolicy {
                 throw new IllegalArgumentException("at least one cipher suite is required");
             }
             this.cipherSuites = List.copyOf(Arrays.asList(cipherSuites));
+            return this;
+        }
+
+        /**
+         * The ALPN protocols (RFC 7301) to offer as a client or accept as a server, most preferred first, such as
+         * {@code "http/1.1"}; none by default. The negotiated one is {@link Handshake#applicationProtocol()}.
+         */
+        public Builder applicationProtocols(String... protocols) {
+            for (String p : protocols) {
+                if (p == null || p.isEmpty() || p.length() > 255) {
+                    throw new IllegalArgumentException("ALPN protocol names are 1 to 255 bytes: " + p);
+                }
+            }
+            this.applicationProtocols = List.copyOf(Arrays.asList(protocols));
             return this;
         }
 

@@ -96,6 +96,25 @@ class UpgraderTest {
     }
 
     @Test
+    void reportsTheAlpnProtocolBothSidesAgreedOn() throws Exception {
+        HeldCertificate cert = ca.issue("localhost");
+        TlsPolicy server = cert.serverPolicy().newBuilder().applicationProtocols("h2", "http/1.1").build();
+        try (ScriptedServer listener = ScriptedServer.start(c -> {
+            c.startTls(server);
+            c.sendLine("hello");
+            c.readUntilClosed();
+        })) {
+            TlsPolicy client = ca.trustingPolicy().newBuilder().applicationProtocols("http/1.1").build();
+            try (SSLSocket tls = Upgrader.of(client).connect("localhost", listener.port())) {
+                assertEquals(java.util.Optional.of("http/1.1"), Handshake.of(tls).applicationProtocol());
+            }
+            try (SSLSocket tls = Upgrader.of(ca.trustingPolicy()).connect("localhost", listener.port())) {
+                assertEquals(java.util.Optional.empty(), Handshake.of(tls).applicationProtocol());
+            }
+        }
+    }
+
+    @Test
     void sendsSniEvenForTheDotlessNameLocalhost() throws Exception {
         AtomicReference<List<SNIServerName>> requested = new AtomicReference<>();
         HeldCertificate cert = ca.issue("localhost");
