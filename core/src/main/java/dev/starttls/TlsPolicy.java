@@ -14,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -495,7 +496,7 @@ public final class TlsPolicy {
                 throw new IllegalStateException(e); // cannot happen for an empty in-memory store
             }
             if (trustStore != null) {
-                for (String alias : java.util.Collections.list(trustStore.aliases())) {
+                for (String alias : Collections.list(trustStore.aliases())) {
                     Certificate c = trustStore.getCertificate(alias);
                     if (c != null) {
                         store.setCertificateEntry("store-" + alias, c);

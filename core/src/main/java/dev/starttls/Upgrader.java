@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.Objects;
 import javax.net.ssl.SSLSocket;
 
@@ -180,7 +181,7 @@ public final class Upgrader {
             tls.setSoTimeout((int) Math.max(1, policy.handshakeTimeout().toMillis()));
             tls.startHandshake();
             if (deadline.cancel()) {
-                throw new java.net.SocketTimeoutException("deadline passed");
+                throw new SocketTimeoutException("deadline passed");
             }
             tls.setSoTimeout((int) Math.max(1, policy.readTimeout().toMillis()));
         } catch (IOException e) {

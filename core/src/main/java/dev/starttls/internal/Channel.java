@@ -3,12 +3,14 @@ package dev.starttls.internal;
 import dev.starttls.Deadline;
 import dev.starttls.LineReader;
 import dev.starttls.TlsPolicy;
+import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.TlsUpgradeException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One side of a text protocol dialogue: a socket, its bounded line reader and its output, under a policy's limits and
@@ -86,8 +88,8 @@ public final class Channel implements Closeable {
      * @throws TlsUpgradeException {@code STARTTLS_NOT_OFFERED} unless {@code socket()} is a TLS socket
      */
     public void requireTlsForCredentials() throws TlsUpgradeException {
-        if (!(socket instanceof javax.net.ssl.SSLSocket)) {
-            throw new TlsUpgradeException(dev.starttls.TlsUpgradeException.Failure.STARTTLS_NOT_OFFERED,
+        if (!(socket instanceof SSLSocket)) {
+            throw new TlsUpgradeException(Failure.STARTTLS_NOT_OFFERED,
                     "refusing to send credentials to " + peer + " in clear: the session is not encrypted");
         }
     }

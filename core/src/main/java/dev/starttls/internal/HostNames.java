@@ -1,5 +1,8 @@
 package dev.starttls.internal;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
 /** Host name helpers: IP-literal detection without any DNS lookup. Not API. */
 public final class HostNames {
     private HostNames() {
@@ -34,11 +37,11 @@ public final class HostNames {
      *
      * @throws IllegalArgumentException if the socket is not connected
      */
-    public static String connectedHost(java.net.Socket socket) {
-        if (!(socket.getRemoteSocketAddress() instanceof java.net.InetSocketAddress)) {
+    public static String connectedHost(Socket socket) {
+        if (!(socket.getRemoteSocketAddress() instanceof InetSocketAddress)) {
             throw new IllegalArgumentException("the socket is not connected: connect it, or pass the host name");
         }
-        return ((java.net.InetSocketAddress) socket.getRemoteSocketAddress()).getHostString();
+        return ((InetSocketAddress) socket.getRemoteSocketAddress()).getHostString();
     }
 
     /** Brackets removed from an IPv6 literal such as {@code [::1]}, for certificate matching. */

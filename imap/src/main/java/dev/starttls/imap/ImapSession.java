@@ -2,14 +2,15 @@ package dev.starttls.imap;
 
 import dev.starttls.Deadline;
 import dev.starttls.Handshake;
-import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.TlsUpgradeException;
 import dev.starttls.internal.Channel;
 import dev.starttls.internal.Wire;
 import java.io.Closeable;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -265,7 +266,7 @@ public final class ImapSession implements Closeable {
                 end++;
             }
             byte[] utf16 = name.substring(i, end).getBytes(StandardCharsets.UTF_16BE);
-            String base64 = java.util.Base64.getEncoder().withoutPadding().encodeToString(utf16).replace('/', ',');
+            String base64 = Base64.getEncoder().withoutPadding().encodeToString(utf16).replace('/', ',');
             out.append('&').append(base64).append('-');
             i = end;
         }

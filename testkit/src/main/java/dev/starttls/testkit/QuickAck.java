@@ -2,6 +2,7 @@ package dev.starttls.testkit;
 
 import java.io.IOException;
 import java.net.Socket;
+import javax.net.ssl.SSLSocket;
 import jdk.net.ExtendedSocketOptions;
 
 /**
@@ -16,7 +17,7 @@ final class QuickAck {
     }
 
     static void enable(Socket socket) {
-        if (socket instanceof javax.net.ssl.SSLSocket) {
+        if (socket instanceof SSLSocket) {
             return;
         }
         try {

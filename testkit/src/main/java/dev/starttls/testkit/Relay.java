@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BiConsumer;
 
@@ -35,7 +36,7 @@ final class Relay {
                     break;
                 }
                 if (tap != null) {
-                    tap.accept(direction, java.util.Arrays.copyOf(buffer, n));
+                    tap.accept(direction, Arrays.copyOf(buffer, n));
                 }
                 out.write(buffer, 0, n);
                 out.flush();
