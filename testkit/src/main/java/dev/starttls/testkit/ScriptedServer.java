@@ -166,6 +166,16 @@ public final class ScriptedServer implements Closeable {
             return line;
         }
 
+        /**
+         * Reads exactly {@code count} raw bytes from the client (10 s deadline), for example the header of its TLS
+         * ClientHello: a script that answers only after it sees the handshake start is deterministic.
+         */
+        public byte[] readBytes(int count) throws IOException {
+            byte[] bytes = new byte[count];
+            reader.readFully(bytes, 0, count, Deadline.after(Duration.ofSeconds(10)));
+            return bytes;
+        }
+
         /** Reads until the client closes; returns normally on close or reset. */
         public void readUntilClosed() {
             try {

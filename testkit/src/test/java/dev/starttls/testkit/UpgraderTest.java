@@ -219,7 +219,7 @@ class UpgraderTest {
     @Test
     void aTls11OnlyServerIsAHandshakeFailure() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.pause(Duration.ofMillis(100)); // let the ClientHello arrive
+            c.readBytes(5); // the ClientHello has begun
             c.sendBytes(tls11ServerHello());
             c.pause(Duration.ofSeconds(2));
         })) {
