@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.Objects;
 import javax.net.ssl.SSLSocket;
 
@@ -177,21 +176,21 @@ public final class Upgrader {
         // The watchdog closes the plain socket, not the TLS one: that unblocks any read or write at once, while
         // SSLSocket.close() may itself block (close_notify), and the watchdog thread is shared.
         Watchdog.Guard deadline = Watchdog.closeAfter(plain, policy.handshakeTimeout());
+        IOException failure = null;
         try {
             tls.setSoTimeout((int) Math.max(1, policy.handshakeTimeout().toMillis()));
             tls.startHandshake();
-            if (deadline.cancel()) {
-                throw new SocketTimeoutException("deadline passed");
-            }
             tls.setSoTimeout((int) Math.max(1, policy.readTimeout().toMillis()));
         } catch (IOException e) {
-            boolean timedOut = deadline.cancel();
+            failure = e;
+        }
+        boolean timedOut = deadline.cancel(); // fired: the watchdog closed the socket, whatever startHandshake said
+        if (failure != null || timedOut) {
             Failures.closeQuietly(tls, plain);
-            if (timedOut) {
-                throw new TlsUpgradeException(Failure.TIMEOUT, "TLS handshake " + where + " did not complete within "
-                        + policy.handshakeTimeout().toMillis() + " ms", e);
-            }
-            throw Failures.of(e, "TLS handshake " + where + " failed");
+            throw timedOut
+                    ? new TlsUpgradeException(Failure.TIMEOUT, "TLS handshake " + where + " did not complete within "
+                            + policy.handshakeTimeout().toMillis() + " ms", failure)
+                    : Failures.of(failure, "TLS handshake " + where + " failed");
         }
         long nanos = System.nanoTime() - startNanos;
         var session = tls.getSession();

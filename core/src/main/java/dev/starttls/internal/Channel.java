@@ -1,10 +1,12 @@
 package dev.starttls.internal;
 
 import dev.starttls.Deadline;
+import dev.starttls.Handshake;
 import dev.starttls.LineReader;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.TlsUpgradeException;
+import dev.starttls.Upgrader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,34 +23,85 @@ public final class Channel implements Closeable {
     private final LineReader reader;
     private final OutputStream out;
     private final TlsPolicy policy;
-    private final String peer;
+    private final String host;
+    private final int port;
+    private volatile boolean closed;
 
-    private Channel(Socket socket, TlsPolicy policy, String peer) throws IOException {
+    /** One step of a dialogue that may fail. */
+    @FunctionalInterface
+    public interface Step<T> {
+        T run() throws TlsUpgradeException;
+    }
+
+    private Channel(Socket socket, TlsPolicy policy, String host, int port) throws IOException {
         this.socket = socket;
         this.reader = LineReader.of(socket, policy);
         this.out = socket.getOutputStream();
         this.policy = policy;
-        this.peer = peer;
+        this.host = host;
+        this.port = port;
     }
 
     /**
-     * A channel on {@code socket}; {@code peer} ({@code host:port}) names the server in messages.
+     * A channel on {@code socket} to the server the caller named {@code host} (the name certificates are checked
+     * against) on {@code port}.
      *
      * @throws TlsUpgradeException {@code CLOSED} if the socket's streams cannot be had; the socket is then closed
      */
-    public static Channel open(Socket socket, TlsPolicy policy, String peer) throws TlsUpgradeException {
+    public static Channel open(Socket socket, TlsPolicy policy, String host, int port) throws TlsUpgradeException {
         try {
             socket.setTcpNoDelay(true);
-            return new Channel(socket, policy, peer);
+            return new Channel(socket, policy, host, port);
         } catch (IOException e) {
             Failures.closeQuietly(socket);
-            throw Failures.of(e, "cannot use the connection to " + peer);
+            throw Failures.of(e, "cannot use the connection to " + host + ":" + port);
         }
     }
 
-    /** A new channel on the upgraded socket; this channel's reader must not be used any more. */
-    public Channel switchTo(Socket upgraded) throws TlsUpgradeException {
-        return open(upgraded, policy, peer);
+    /**
+     * The switch, once the server's go-ahead has been read: refuses pending plaintext, upgrades with the policy and
+     * returns the channel on the TLS socket. This channel must not be used any more.
+     */
+    public Channel startTls() throws TlsUpgradeException {
+        return open(Upgrader.of(policy).upgrade(reader, host, port), policy, host, port);
+    }
+
+    /**
+     * What the handshake of this channel's TLS socket negotiated.
+     *
+     * @throws IllegalStateException if the channel is not TLS
+     */
+    public Handshake tlsHandshake() {
+        if (!(socket instanceof SSLSocket)) {
+            throw new IllegalStateException("the connection to " + peer() + " is not TLS");
+        }
+        return Handshake.of((SSLSocket) socket);
+    }
+
+    /** Runs {@code step}; if it fails, closes this channel before the failure propagates. */
+    public <T> T closeOnFailure(Step<T> step) throws TlsUpgradeException {
+        try {
+            return step.run();
+        } catch (TlsUpgradeException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Whether {@link #close()} was called (by the session or after a failure). */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Refuses to use a closed channel.
+     *
+     * @throws IllegalStateException naming the protocol, if closed
+     */
+    public void requireOpen(String protocol) {
+        if (closed) {
+            throw new IllegalStateException("the " + protocol + " session with " + peer() + " is closed");
+        }
     }
 
     public Socket socket() {
@@ -65,7 +118,7 @@ public final class Channel implements Closeable {
 
     /** {@code host:port} of the server, for messages. */
     public String peer() {
-        return peer;
+        return host + ":" + port;
     }
 
     /** A fresh deadline for one reply. */
@@ -90,7 +143,7 @@ public final class Channel implements Closeable {
     public void requireTlsForCredentials() throws TlsUpgradeException {
         if (!(socket instanceof SSLSocket)) {
             throw new TlsUpgradeException(Failure.STARTTLS_NOT_OFFERED,
-                    "refusing to send credentials to " + peer + " in clear: the session is not encrypted");
+                    "refusing to send credentials to " + peer() + " in clear: the session is not encrypted");
         }
     }
 
@@ -99,7 +152,7 @@ public final class Channel implements Closeable {
         try {
             Wire.writeLine(out, line);
         } catch (IOException e) {
-            throw Failures.of(e, "cannot write to " + peer);
+            throw Failures.of(e, "cannot write to " + peer());
         }
     }
 
@@ -109,7 +162,7 @@ public final class Channel implements Closeable {
             out.write(bytes);
             out.flush();
         } catch (IOException e) {
-            throw Failures.of(e, "cannot write to " + peer);
+            throw Failures.of(e, "cannot write to " + peer());
         }
     }
 
@@ -125,6 +178,7 @@ public final class Channel implements Closeable {
 
     @Override
     public void close() {
+        closed = true;
         Failures.closeQuietly(socket);
     }
 }

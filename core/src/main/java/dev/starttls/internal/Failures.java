@@ -77,7 +77,8 @@ public final class Failures {
         }
     }
 
-    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    /** Whether {@code t} or any of its causes is a {@code type}. */
+    public static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (type.isInstance(c)) {
                 return true;

@@ -90,9 +90,9 @@ public final class SanRequiringTrustManager extends X509ExtendedTrustManager {
     private static CertificateException explain(X509Certificate[] chain, CertificateException e) {
         X509Certificate leaf = chain[0];
         String what;
-        if (hasCause(e, CertificateExpiredException.class)) {
+        if (Failures.hasCause(e, CertificateExpiredException.class)) {
             what = "certificate has expired";
-        } else if (hasCause(e, CertificateNotYetValidException.class)) {
+        } else if (Failures.hasCause(e, CertificateNotYetValidException.class)) {
             what = "certificate is not yet valid";
         } else if (String.valueOf(e.getMessage()).contains("No subject alternative")
                 || String.valueOf(e.getMessage()).contains("No name matching")) {
@@ -130,14 +130,5 @@ public final class SanRequiringTrustManager extends X509ExtendedTrustManager {
             // an unparsable extension counts as no SAN; the caller refuses the certificate
         }
         return names;
-    }
-
-    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

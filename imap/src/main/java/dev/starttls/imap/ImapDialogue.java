@@ -5,9 +5,10 @@ import dev.starttls.Handshake;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
-import dev.starttls.Upgrader;
 import dev.starttls.internal.Channel;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -19,8 +20,8 @@ final class ImapDialogue {
     }
 
     static ImapSession startTls(Socket socket, String host, TlsPolicy policy) throws TlsUpgradeException {
-        Channel plain = Channel.open(socket, policy, host + ":" + socket.getPort());
-        try {
+        Channel plain = Channel.open(socket, policy, host, socket.getPort());
+        return plain.closeOnFailure(() -> {
             Tags tags = new Tags();
             ImapResponse greeting = ImapResponse.read(plain, plain.replyDeadline());
             if (greeting.text().startsWith("* PREAUTH")) {
@@ -46,7 +47,7 @@ final class ImapDialogue {
             }
             String tag = tags.unpredictable();
             plain.send(tag + " STARTTLS");
-            ImapResponse answer = awaitTagged(plain, tag, plain.replyDeadline());
+            ImapResponse answer = readUntilTagged(plain, tag, plain.replyDeadline(), null, true);
             if (!answer.status().equals("OK")) {
                 if (policy.isOpportunistic() && answer.status().equals("NO")) {
                     return new ImapSession(plain, null, capabilities, tags);
@@ -54,37 +55,27 @@ final class ImapDialogue {
                 throw new TlsUpgradeException(Failure.STARTTLS_REFUSED, plain.peer() + " refused STARTTLS: "
                         + answer, answer.text(), null);
             }
-            SSLSocket tls = Upgrader.of(policy).upgrade(plain.reader(), host, socket.getPort());
-            return afterHandshake(plain.switchTo(tls), tls, tags);
-        } catch (TlsUpgradeException e) {
-            plain.close();
-            throw e;
-        }
+            return afterHandshake(plain.startTls(), tags);
+        });
     }
 
-    static ImapSession implicit(SSLSocket tls, String peer, TlsPolicy policy) throws TlsUpgradeException {
-        Channel channel = Channel.open(tls, policy, peer);
-        try {
+    static ImapSession implicit(SSLSocket tls, String host, int port, TlsPolicy policy) throws TlsUpgradeException {
+        Channel channel = Channel.open(tls, policy, host, port);
+        return channel.closeOnFailure(() -> {
             ImapResponse greeting = ImapResponse.read(channel, channel.replyDeadline());
             if (!greeting.text().startsWith("* PREAUTH")) { // PREAUTH inside TLS is fine: nothing was in clear
                 expectOkGreeting(channel, greeting);
             }
-            return afterHandshake(channel, tls, new Tags());
-        } catch (TlsUpgradeException e) {
-            channel.close();
-            throw e;
-        }
+            return afterHandshake(channel, new Tags());
+        });
     }
 
     /** RFC 3501 6.2.1: capabilities learned before TLS are discarded; ask again inside TLS. */
-    private static ImapSession afterHandshake(Channel channel, SSLSocket tls, Tags tags) throws TlsUpgradeException {
-        Handshake handshake = Handshake.of(tls);
-        try {
+    private static ImapSession afterHandshake(Channel channel, Tags tags) throws TlsUpgradeException {
+        return channel.closeOnFailure(() -> {
+            Handshake handshake = channel.tlsHandshake();
             return new ImapSession(channel, handshake, capability(channel, tags), tags);
-        } catch (TlsUpgradeException e) {
-            channel.close();
-            throw e;
-        }
+        });
     }
 
     private static void expectOkGreeting(Channel channel, ImapResponse greeting) throws TlsUpgradeException {
@@ -102,57 +93,46 @@ final class ImapDialogue {
     static Set<String> capability(Channel channel, Tags tags) throws TlsUpgradeException {
         String tag = tags.next();
         channel.send(tag + " CAPABILITY");
-        Deadline deadline = channel.replyDeadline();
-        Set<String> capabilities = new LinkedHashSet<>();
-        int untagged = 0;
-        while (true) {
-            ImapResponse response = ImapResponse.read(channel, deadline);
-            if (response.isUntagged()) {
-                if (++untagged > channel.policy().maxReplyLines()) {
-                    throw new TlsUpgradeException(Failure.LIMIT, channel.peer() + " sent more than "
-                            + channel.policy().maxReplyLines() + " untagged responses");
-                }
-                if (response.text().toUpperCase(Locale.ROOT).startsWith("* CAPABILITY ")) {
-                    capabilities.addAll(words(response.text().substring("* CAPABILITY ".length())));
-                }
-                continue;
-            }
-            checkTagged(channel, response, tag);
-            if (!response.status().equals("OK")) {
-                throw new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " answered CAPABILITY with "
-                        + response, response.text(), null);
-            }
-            return Set.copyOf(capabilities);
+        List<ImapResponse> untagged = new ArrayList<>();
+        ImapResponse done = readUntilTagged(channel, tag, channel.replyDeadline(), untagged, false);
+        if (!done.status().equals("OK")) {
+            throw new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " answered CAPABILITY with " + done,
+                    done.text(), null);
         }
+        Set<String> capabilities = new LinkedHashSet<>();
+        for (ImapResponse response : untagged) {
+            if (response.text().toUpperCase(Locale.ROOT).startsWith("* CAPABILITY ")) {
+                capabilities.addAll(words(response.text().substring("* CAPABILITY ".length())));
+            }
+        }
+        return Set.copyOf(capabilities);
     }
 
     /**
-     * Reads until the tagged response for {@code tag}, discarding untagged responses (they never reach the caller:
-     * before TLS they are unauthenticated). A continuation or another tag is not what was asked for.
+     * Reads responses until the tagged one for {@code tag}, under one deadline, at most the policy's number of untagged
+     * responses. Untagged responses go to {@code untagged}, or are discarded when it is {@code null} (before TLS they
+     * are unauthenticated and never reach the caller). A continuation ends the wait when {@code continuationEnds}
+     * (the caller decides what it means), and is a protocol failure otherwise; so is another tag.
      */
-    static ImapResponse awaitTagged(Channel channel, String tag, Deadline deadline) throws TlsUpgradeException {
-        int untagged = 0;
+    static ImapResponse readUntilTagged(Channel channel, String tag, Deadline deadline, List<ImapResponse> untagged,
+            boolean continuationEnds) throws TlsUpgradeException {
+        int untaggedCount = 0;
         while (true) {
             ImapResponse response = ImapResponse.read(channel, deadline);
             if (response.isUntagged()) {
-                if (++untagged > channel.policy().maxReplyLines()) {
+                if (++untaggedCount > channel.policy().maxReplyLines()) {
                     throw new TlsUpgradeException(Failure.LIMIT, channel.peer() + " sent more than "
                             + channel.policy().maxReplyLines() + " untagged responses");
                 }
-                continue;
+                if (untagged != null) {
+                    untagged.add(response);
+                }
+            } else if (response.isContinuation() ? continuationEnds : tag.equals(response.tag())) {
+                return response;
+            } else {
+                throw new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " sent " + response
+                        + " while the answer to tag " + tag + " was expected", response.text(), null);
             }
-            if (response.isContinuation()) {
-                return response; // the caller decides; for STARTTLS its status is not OK, so it is a refusal
-            }
-            checkTagged(channel, response, tag);
-            return response;
-        }
-    }
-
-    private static void checkTagged(Channel channel, ImapResponse response, String tag) throws TlsUpgradeException {
-        if (response.isContinuation() || !tag.equals(response.tag())) {
-            throw new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " sent " + response
-                    + " while the answer to tag " + tag + " was expected", response.text(), null);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.starttls.imap;
 
-import dev.starttls.Deadline;
 import dev.starttls.Handshake;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.TlsUpgradeException;
@@ -41,7 +40,6 @@ public final class ImapSession implements Closeable {
     private final Handshake handshake;
     private final Set<String> capabilities;
     private final Tags tags;
-    private boolean closed;
 
     ImapSession(Channel channel, Handshake handshake, Set<String> capabilities, Tags tags) {
         this.channel = channel;
@@ -155,7 +153,6 @@ public final class ImapSession implements Closeable {
             String tag = tags.next();
             run(tag, tag + " LOGOUT", List.of());
         } finally {
-            closed = true;
             channel.close();
         }
     }
@@ -163,14 +160,13 @@ public final class ImapSession implements Closeable {
     /** Sends LOGOUT if still open (waiting briefly for the answer), then closes the socket. */
     @Override
     public void close() {
-        if (closed) {
+        if (channel.isClosed()) {
             return;
         }
-        closed = true;
         try {
             String tag = tags.next();
             channel.send(tag + " LOGOUT");
-            ImapDialogue.awaitTagged(channel, tag, channel.closingDeadline());
+            ImapDialogue.readUntilTagged(channel, tag, channel.closingDeadline(), null, true);
         } catch (TlsUpgradeException ignored) {
             // closing anyway
         } finally {
@@ -186,15 +182,13 @@ public final class ImapSession implements Closeable {
      * before each literal (RFC 3501 7.5), then collects untagged responses until the tagged one.
      */
     private Result run(String tag, String command, List<byte[]> literals) throws TlsUpgradeException {
-        if (closed) {
-            throw new IllegalStateException("the IMAP session is closed");
-        }
-        try {
+        channel.requireOpen("IMAP");
+        return channel.closeOnFailure(() -> {
             String[] lines = command.split("\r\n", -1);
             List<ImapResponse> untagged = new ArrayList<>();
             for (int i = 0; i < lines.length; i++) {
                 if (i > 0) {
-                    ImapResponse go = collectUntil(tag, untagged, true);
+                    ImapResponse go = ImapDialogue.readUntilTagged(channel, tag, channel.replyDeadline(), untagged, true);
                     if (!go.isContinuation()) {
                         return new Result(go, untagged); // refused before the literal
                     }
@@ -202,38 +196,9 @@ public final class ImapSession implements Closeable {
                 }
                 channel.sendRaw((lines[i] + "\r\n").getBytes(StandardCharsets.UTF_8));
             }
-            return new Result(collectUntil(tag, untagged, false), untagged);
-        } catch (TlsUpgradeException e) {
-            closed = true;
-            channel.close();
-            throw e;
-        }
-    }
-
-    private ImapResponse collectUntil(String tag, List<ImapResponse> untagged, boolean continuationEnds)
-            throws TlsUpgradeException {
-        Deadline deadline = channel.replyDeadline();
-        while (true) {
-            ImapResponse r = ImapResponse.read(channel, deadline);
-            if (r.isUntagged()) {
-                if (untagged.size() >= channel.policy().maxReplyLines()) {
-                    throw new TlsUpgradeException(Failure.LIMIT, channel.peer() + " sent more than "
-                            + channel.policy().maxReplyLines() + " untagged responses");
-                }
-                untagged.add(r);
-            } else if (r.isContinuation()) {
-                if (continuationEnds) {
-                    return r;
-                }
-                throw new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " sent an unexpected continuation "
-                        + r, r.text(), null);
-            } else if (tag.equals(r.tag())) {
-                return r;
-            } else {
-                throw new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " answered with unknown tag " + r,
-                        r.text(), null);
-            }
-        }
+            return new Result(ImapDialogue.readUntilTagged(channel, tag, channel.replyDeadline(), untagged, false),
+                    untagged);
+        });
     }
 
     /**
@@ -281,7 +246,6 @@ public final class ImapSession implements Closeable {
     }
 
     private TlsUpgradeException fail(Failure failure, String message) {
-        closed = true;
         channel.close();
         return new TlsUpgradeException(failure, message);
     }

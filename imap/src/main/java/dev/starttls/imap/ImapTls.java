@@ -56,6 +56,6 @@ public final class ImapTls {
     /** Connects with implicit TLS (993), then reads the greeting and the capabilities. */
     public static ImapSession connectImplicit(String host, int port, TlsPolicy policy) throws TlsUpgradeException {
         Objects.requireNonNull(policy, "policy");
-        return ImapDialogue.implicit(Upgrader.of(policy).connect(host, port), host + ":" + port, policy);
+        return ImapDialogue.implicit(Upgrader.of(policy).connect(host, port), host, port, policy);
     }
 }

@@ -5,7 +5,6 @@ import dev.starttls.Handshake;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
-import dev.starttls.Upgrader;
 import dev.starttls.internal.Channel;
 import dev.starttls.internal.NumericReply;
 import java.io.ByteArrayOutputStream;
@@ -21,8 +20,8 @@ final class Pop3Dialogue {
     }
 
     static Pop3Session startTls(Socket socket, String host, TlsPolicy policy) throws TlsUpgradeException {
-        Channel plain = Channel.open(socket, policy, host + ":" + socket.getPort());
-        try {
+        Channel plain = Channel.open(socket, policy, host, socket.getPort());
+        return plain.closeOnFailure(() -> {
             expectGreeting(plain);
             List<String> capabilities = capa(plain);
             if (!Pop3Session.hasCapability(capabilities, "STLS")) {
@@ -42,34 +41,24 @@ final class Pop3Dialogue {
                 throw new TlsUpgradeException(Failure.STARTTLS_REFUSED, plain.peer() + " refused STLS: "
                         + NumericReply.quote(goAhead), goAhead, null);
             }
-            SSLSocket tls = Upgrader.of(policy).upgrade(plain.reader(), host, socket.getPort());
-            return afterHandshake(plain.switchTo(tls), tls);
-        } catch (TlsUpgradeException e) {
-            plain.close();
-            throw e;
-        }
+            return afterHandshake(plain.startTls());
+        });
     }
 
-    static Pop3Session implicit(SSLSocket tls, String peer, TlsPolicy policy) throws TlsUpgradeException {
-        Channel channel = Channel.open(tls, policy, peer);
-        try {
+    static Pop3Session implicit(SSLSocket tls, String host, int port, TlsPolicy policy) throws TlsUpgradeException {
+        Channel channel = Channel.open(tls, policy, host, port);
+        return channel.closeOnFailure(() -> {
             expectGreeting(channel);
-            return afterHandshake(channel, tls);
-        } catch (TlsUpgradeException e) {
-            channel.close();
-            throw e;
-        }
+            return afterHandshake(channel);
+        });
     }
 
     /** RFC 2595 4: the client must discard what it learned before TLS and ask again. */
-    private static Pop3Session afterHandshake(Channel channel, SSLSocket tls) throws TlsUpgradeException {
-        Handshake handshake = Handshake.of(tls);
-        try {
+    private static Pop3Session afterHandshake(Channel channel) throws TlsUpgradeException {
+        return channel.closeOnFailure(() -> {
+            Handshake handshake = channel.tlsHandshake();
             return new Pop3Session(channel, handshake, capa(channel));
-        } catch (TlsUpgradeException e) {
-            channel.close();
-            throw e;
-        }
+        });
     }
 
     private static void expectGreeting(Channel channel) throws TlsUpgradeException {

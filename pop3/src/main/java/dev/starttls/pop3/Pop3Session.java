@@ -42,7 +42,6 @@ public final class Pop3Session implements Closeable {
     private final Channel channel;
     private final Handshake handshake;
     private final List<String> capabilities;
-    private boolean closed;
 
     Pop3Session(Channel channel, Handshake handshake, List<String> capabilities) {
         this.channel = channel;
@@ -123,7 +122,8 @@ public final class Pop3Session implements Closeable {
     /** LIST: message number to size in octets, in the server's order. */
     public Map<Integer, Long> list() throws TlsUpgradeException {
         ok("LIST", "LIST");
-        String body = new String(read(Pop3Dialogue::readMultiLine), StandardCharsets.ISO_8859_1);
+        String body = new String(channel.closeOnFailure(() -> Pop3Dialogue.readMultiLine(channel)),
+                StandardCharsets.ISO_8859_1);
         Map<Integer, Long> sizes = new LinkedHashMap<>();
         for (String line : body.split("\r\n")) {
             if (line.isEmpty()) {
@@ -146,7 +146,7 @@ public final class Pop3Session implements Closeable {
      */
     public byte[] retrieve(int message) throws TlsUpgradeException {
         ok("RETR " + message, "RETR");
-        return read(Pop3Dialogue::readMultiLine);
+        return channel.closeOnFailure(() -> Pop3Dialogue.readMultiLine(channel));
     }
 
     /** DELE: marks a message for deletion at QUIT. */
@@ -159,7 +159,6 @@ public final class Pop3Session implements Closeable {
         try {
             ok("QUIT", "QUIT");
         } finally {
-            closed = true;
             channel.close();
         }
     }
@@ -167,10 +166,9 @@ public final class Pop3Session implements Closeable {
     /** Sends QUIT if still open (waiting briefly for the answer), then closes the socket. */
     @Override
     public void close() {
-        if (closed) {
+        if (channel.isClosed()) {
             return;
         }
-        closed = true;
         try {
             channel.send("QUIT");
             Pop3Dialogue.readStatus(channel, channel.closingDeadline());
@@ -181,29 +179,12 @@ public final class Pop3Session implements Closeable {
         }
     }
 
-    @FunctionalInterface
-    private interface Reading<T> {
-        T read(Channel channel) throws TlsUpgradeException;
-    }
-
-    private <T> T read(Reading<T> reading) throws TlsUpgradeException {
-        try {
-            return reading.read(channel);
-        } catch (TlsUpgradeException e) {
-            closed = true;
-            channel.close();
-            throw e;
-        }
-    }
-
     /** Sends a command, requires +OK, returns the status line. */
     private String ok(String command, String step) throws TlsUpgradeException {
-        if (closed) {
-            throw new IllegalStateException("the POP3 session is closed");
-        }
-        String status = read(c -> {
-            c.send(command);
-            return Pop3Dialogue.readStatus(c, c.replyDeadline());
+        channel.requireOpen("POP3");
+        String status = channel.closeOnFailure(() -> {
+            channel.send(command);
+            return Pop3Dialogue.readStatus(channel, channel.replyDeadline());
         });
         if (!Pop3Dialogue.isOk(status)) {
             throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " rejected " + step + ": "
@@ -213,7 +194,6 @@ public final class Pop3Session implements Closeable {
     }
 
     private TlsUpgradeException protocol(String step, String line) {
-        closed = true;
         channel.close();
         return new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " sent a malformed " + step + " answer: "
                 + NumericReply.quote(line));

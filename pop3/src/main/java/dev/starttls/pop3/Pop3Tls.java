@@ -54,6 +54,6 @@ public final class Pop3Tls {
     /** Connects with implicit TLS (995), then reads the greeting and CAPA. */
     public static Pop3Session connectImplicit(String host, int port, TlsPolicy policy) throws TlsUpgradeException {
         Objects.requireNonNull(policy, "policy");
-        return Pop3Dialogue.implicit(Upgrader.of(policy).connect(host, port), host + ":" + port, policy);
+        return Pop3Dialogue.implicit(Upgrader.of(policy).connect(host, port), host, port, policy);
     }
 }

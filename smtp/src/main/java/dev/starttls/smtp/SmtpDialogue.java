@@ -4,7 +4,6 @@ import dev.starttls.Handshake;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
-import dev.starttls.Upgrader;
 import dev.starttls.internal.Channel;
 import dev.starttls.internal.NumericReply;
 import java.net.Inet6Address;
@@ -18,9 +17,8 @@ final class SmtpDialogue {
     }
 
     static SmtpSession startTls(Socket socket, String host, TlsPolicy policy) throws TlsUpgradeException {
-        String peer = host + ":" + socket.getPort();
-        Channel plain = Channel.open(socket, policy, peer);
-        try {
+        Channel plain = Channel.open(socket, policy, host, socket.getPort());
+        return plain.closeOnFailure(() -> {
             expectGreeting(plain);
             String ehloName = ehloName(socket.getLocalAddress());
             NumericReply ehlo = ehlo(plain, ehloName, Failure.STARTTLS_NOT_OFFERED);
@@ -28,8 +26,9 @@ final class SmtpDialogue {
                 if (policy.isOpportunistic()) {
                     return new SmtpSession(plain, null, ehlo, ehloName);
                 }
-                throw new TlsUpgradeException(Failure.STARTTLS_NOT_OFFERED, peer + " did not offer STARTTLS in its "
-                        + "EHLO reply (possible STARTTLS stripping); TLS is required by the policy", ehlo.text(), null);
+                throw new TlsUpgradeException(Failure.STARTTLS_NOT_OFFERED, plain.peer() + " did not offer STARTTLS "
+                        + "in its EHLO reply (possible STARTTLS stripping); TLS is required by the policy", ehlo.text(),
+                        null);
             }
             plain.send("STARTTLS");
             NumericReply goAhead = plain.readNumericReply();
@@ -37,39 +36,28 @@ final class SmtpDialogue {
                 if (policy.isOpportunistic() && goAhead.code() >= 400 && goAhead.code() < 500) {
                     return new SmtpSession(plain, null, ehlo, ehloName); // RFC 3207 4.1: may go on without TLS
                 }
-                throw new TlsUpgradeException(Failure.STARTTLS_REFUSED, peer + " refused STARTTLS: " + goAhead.text(),
-                        goAhead.text(), null);
+                throw new TlsUpgradeException(Failure.STARTTLS_REFUSED, plain.peer() + " refused STARTTLS: "
+                        + goAhead.text(), goAhead.text(), null);
             }
-            SSLSocket tls = Upgrader.of(policy).upgrade(plain.reader(), host, socket.getPort());
-            return afterHandshake(plain.switchTo(tls), tls, ehloName);
-        } catch (TlsUpgradeException e) {
-            plain.close();
-            throw e;
-        }
+            return afterHandshake(plain.startTls(), ehloName);
+        });
     }
 
-    static SmtpSession implicit(SSLSocket tls, String peer, TlsPolicy policy) throws TlsUpgradeException {
-        Channel channel = Channel.open(tls, policy, peer);
-        try {
+    static SmtpSession implicit(SSLSocket tls, String host, int port, TlsPolicy policy) throws TlsUpgradeException {
+        Channel channel = Channel.open(tls, policy, host, port);
+        return channel.closeOnFailure(() -> {
             expectGreeting(channel);
-            return afterHandshake(channel, tls, ehloName(tls.getLocalAddress()));
-        } catch (TlsUpgradeException e) {
-            channel.close();
-            throw e;
-        }
+            return afterHandshake(channel, ehloName(tls.getLocalAddress()));
+        });
     }
 
     /** RFC 3207 4.2: forget everything learned before TLS and ask again. */
-    private static SmtpSession afterHandshake(Channel channel, SSLSocket tls, String ehloName)
-            throws TlsUpgradeException {
-        Handshake handshake = Handshake.of(tls);
-        try {
+    private static SmtpSession afterHandshake(Channel channel, String ehloName) throws TlsUpgradeException {
+        return channel.closeOnFailure(() -> {
+            Handshake handshake = channel.tlsHandshake();
             NumericReply ehlo = ehlo(channel, ehloName, Failure.REJECTED);
             return new SmtpSession(channel, handshake, ehlo, ehloName);
-        } catch (TlsUpgradeException e) {
-            channel.close();
-            throw e;
-        }
+        });
     }
 
     private static void expectGreeting(Channel channel) throws TlsUpgradeException {

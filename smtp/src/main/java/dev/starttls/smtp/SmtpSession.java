@@ -4,7 +4,6 @@ import dev.starttls.Handshake;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.internal.Channel;
-import dev.starttls.internal.Failures;
 import dev.starttls.internal.NumericReply;
 import dev.starttls.internal.Wire;
 import java.io.ByteArrayOutputStream;
@@ -48,7 +47,6 @@ public final class SmtpSession implements Closeable {
     private final Handshake handshake;
     private final Map<String, String> extensions;
     private final String ehloName;
-    private boolean closed;
 
     SmtpSession(Channel channel, Handshake handshake, NumericReply ehlo, String ehloName) {
         this.channel = channel;
@@ -191,8 +189,11 @@ public final class SmtpSession implements Closeable {
             }
         }
         expect(exchange("DATA"), 354, "DATA");
-        channel.sendRaw(dotStuffed(message));
-        NumericReply done = expect(read(), 250, "end of DATA");
+        byte[] data = dotStuffed(message);
+        NumericReply done = expect(channel.closeOnFailure(() -> {
+            channel.sendRaw(data);
+            return channel.readNumericReply();
+        }), 250, "end of DATA");
         return new SmtpReply(done.code(), done.lines());
     }
 
@@ -201,7 +202,6 @@ public final class SmtpSession implements Closeable {
         try {
             exchange("QUIT");
         } finally {
-            closed = true;
             channel.close();
         }
     }
@@ -209,10 +209,9 @@ public final class SmtpSession implements Closeable {
     /** Sends QUIT (waiting briefly for the reply) if the session is still open, then closes the socket. */
     @Override
     public void close() {
-        if (closed) {
+        if (channel.isClosed()) {
             return;
         }
-        closed = true;
         try {
             channel.send("QUIT");
             NumericReply.read(channel.reader(), channel.closingDeadline(), 10);
@@ -256,34 +255,11 @@ public final class SmtpSession implements Closeable {
     }
 
     private NumericReply exchange(String line) throws TlsUpgradeException {
-        requireOpen();
-        try {
+        channel.requireOpen("SMTP");
+        return channel.closeOnFailure(() -> {
             channel.send(line);
             return channel.readNumericReply();
-        } catch (TlsUpgradeException e) {
-            closeAfterFailure();
-            throw e;
-        }
-    }
-
-    private NumericReply read() throws TlsUpgradeException {
-        try {
-            return channel.readNumericReply();
-        } catch (TlsUpgradeException e) {
-            closeAfterFailure();
-            throw e;
-        }
-    }
-
-    private void closeAfterFailure() {
-        closed = true;
-        Failures.closeQuietly(channel);
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("the SMTP session is closed");
-        }
+        });
     }
 
     private NumericReply expect(NumericReply reply, int code, String step) throws TlsUpgradeException {

@@ -65,7 +65,7 @@ public final class SmtpTls {
     /** Connects with implicit TLS (port 465), then reads the greeting and sends EHLO. */
     public static SmtpSession connectImplicit(String host, int port, TlsPolicy policy) throws TlsUpgradeException {
         Objects.requireNonNull(policy, "policy");
-        return SmtpDialogue.implicit(Upgrader.of(policy).connect(host, port), host + ":" + port, policy);
+        return SmtpDialogue.implicit(Upgrader.of(policy).connect(host, port), host, port, policy);
     }
 
 }

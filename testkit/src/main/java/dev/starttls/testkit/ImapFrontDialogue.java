@@ -6,7 +6,6 @@ import dev.starttls.Upgrader;
 import dev.starttls.internal.Wire;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -21,11 +20,10 @@ final class ImapFrontDialogue implements TlsFront.Dialogue {
     private static final Set<String> NEED_TLS = Set.of("LOGIN", "AUTHENTICATE");
 
     @Override
-    public SSLSocket negotiate(LineReader client, Socket backend, LineReader backendReader, Upgrader upgrader)
-            throws IOException {
+    public SSLSocket negotiate(LineReader client, LineReader backend, Upgrader upgrader) throws IOException {
         OutputStream toClient = client.socket().getOutputStream();
-        OutputStream toBackend = backend.getOutputStream();
-        Wire.writeLine(toClient, addToCapabilities(backendReader.readLine(Deadline.after(IDLE))));
+        OutputStream toBackend = backend.socket().getOutputStream();
+        Wire.writeLine(toClient, addToCapabilities(backend.readLine(Deadline.after(IDLE))));
         while (true) {
             String command = client.readLine(Deadline.after(IDLE));
             String[] words = command.split(" ", 3);
@@ -40,8 +38,8 @@ final class ImapFrontDialogue implements TlsFront.Dialogue {
             }
             Wire.writeLine(toBackend, command);
             while (true) {
-                QuickAck.enable(backend);
-                String line = backendReader.readLine(Deadline.after(IDLE));
+                QuickAck.enable(backend.socket());
+                String line = backend.readLine(Deadline.after(IDLE));
                 Wire.writeLine(toClient, addToCapabilities(line));
                 if (line.startsWith(tag + " ")) {
                     break;

@@ -6,7 +6,6 @@ import dev.starttls.Upgrader;
 import dev.starttls.internal.Wire;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -18,11 +17,10 @@ final class Pop3FrontDialogue implements TlsFront.Dialogue {
     private static final Set<String> NEED_TLS = Set.of("USER", "PASS", "APOP", "AUTH");
 
     @Override
-    public SSLSocket negotiate(LineReader client, Socket backend, LineReader backendReader, Upgrader upgrader)
-            throws IOException {
+    public SSLSocket negotiate(LineReader client, LineReader backend, Upgrader upgrader) throws IOException {
         OutputStream toClient = client.socket().getOutputStream();
-        OutputStream toBackend = backend.getOutputStream();
-        Wire.writeLine(toClient, backendReader.readLine(Deadline.after(IDLE))); // greeting
+        OutputStream toBackend = backend.socket().getOutputStream();
+        Wire.writeLine(toClient, backend.readLine(Deadline.after(IDLE))); // greeting
         while (true) {
             String command = client.readLine(Deadline.after(IDLE));
             String verb = command.split(" ", 2)[0].toUpperCase(Locale.ROOT);
@@ -34,12 +32,12 @@ final class Pop3FrontDialogue implements TlsFront.Dialogue {
                 continue;
             }
             Wire.writeLine(toBackend, command);
-            QuickAck.enable(backend);
-            String status = backendReader.readLine(Deadline.after(IDLE));
+            QuickAck.enable(backend.socket());
+            String status = backend.readLine(Deadline.after(IDLE));
             if (verb.equals("CAPA")) {
                 StringBuilder capa = new StringBuilder("+OK Capability list follows\r\n");
                 if (status.startsWith("+OK")) {
-                    for (String line; !(line = backendReader.readLine(Deadline.after(IDLE))).equals(".");) {
+                    for (String line; !(line = backend.readLine(Deadline.after(IDLE))).equals(".");) {
                         capa.append(line).append("\r\n");
                     }
                 }

@@ -7,7 +7,6 @@ import dev.starttls.internal.NumericReply;
 import dev.starttls.internal.Wire;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,12 +20,11 @@ final class SmtpFrontDialogue implements TlsFront.Dialogue {
     private static final Set<String> NEED_TLS = Set.of("AUTH", "MAIL", "RCPT", "DATA");
 
     @Override
-    public SSLSocket negotiate(LineReader client, Socket backend, LineReader backendReader, Upgrader upgrader)
-            throws IOException {
+    public SSLSocket negotiate(LineReader client, LineReader backend, Upgrader upgrader) throws IOException {
         OutputStream toClient = client.socket().getOutputStream();
-        OutputStream toBackend = backend.getOutputStream();
+        OutputStream toBackend = backend.socket().getOutputStream();
         int maxLines = upgrader.policy().maxReplyLines();
-        forward(NumericReply.read(backendReader, Deadline.after(IDLE), maxLines), toClient);
+        forward(NumericReply.read(backend, Deadline.after(IDLE), maxLines), toClient);
         while (true) {
             String command = client.readLine(Deadline.after(IDLE));
             String verb = verb(command);
@@ -38,8 +36,8 @@ final class SmtpFrontDialogue implements TlsFront.Dialogue {
                 continue;
             }
             Wire.writeLine(toBackend, command);
-            QuickAck.enable(backend);
-            NumericReply reply = NumericReply.read(backendReader, Deadline.after(IDLE), maxLines);
+            QuickAck.enable(backend.socket());
+            NumericReply reply = NumericReply.read(backend, Deadline.after(IDLE), maxLines);
             if ((verb.equals("EHLO")) && reply.code() == 250) {
                 List<String> lines = new ArrayList<>(reply.lines());
                 lines.add("STARTTLS");

@@ -43,8 +43,7 @@ public final class TlsFront implements Closeable {
          * Talks to the client and the backend until the client asks for TLS; returns the client's TLS socket, or
          * {@code null} if the client left before.
          */
-        SSLSocket negotiate(LineReader client, Socket backend, LineReader backendReader, Upgrader upgrader)
-                throws IOException;
+        SSLSocket negotiate(LineReader client, LineReader backend, Upgrader upgrader) throws IOException;
     }
 
     private final InetSocketAddress backend;
@@ -115,8 +114,7 @@ public final class TlsFront implements Closeable {
                 tls = upgrader.acceptImplicit(client);
             } else {
                 LineReader clientReader = LineReader.of(client, upgrader.policy());
-                LineReader backendReader = LineReader.of(backendSocket, upgrader.policy());
-                tls = dialogue.negotiate(clientReader, backendSocket, backendReader, upgrader);
+                tls = dialogue.negotiate(clientReader, LineReader.of(backendSocket, upgrader.policy()), upgrader);
                 if (tls == null) {
                     return;
                 }
