@@ -65,7 +65,7 @@ final class DataConnection {
                 } catch (IOException e) {
                     finish(true);
                     throw new TlsUpgradeException(Failure.CLOSED, what + " was cut off: " + e.getMessage()
-                            + "; the data received is incomplete", e);
+                            + ": the data received is truncated", e);
                 }
                 if (n < 0) {
                     boolean truncated = handshake != null && watch.tcpEnded();
