@@ -42,8 +42,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * }</pre>
  *
  * <p>{@link #defaults()} is the safe choice: the JDK's trust store, TLSv1.3 and TLSv1.2 only, host name verification
- * on (RFC 6125 / RFC 7817 rules through the JDK's {@code HTTPS} endpoint identification, applied to the name the caller
- * connected to, never to a reverse-DNS name; certificates without a subjectAltName are refused), STARTTLS required, and
+ * on (the JDK's {@code HTTPS} endpoint identification plus RFC 6125 6.4 rules of our own: a DNS name matches only DNS
+ * subjectAltNames, never the CN; a wildcard is a whole left-most label with at least two labels after it; applied to
+ * the name the caller connected to, never to a reverse-DNS name), STARTTLS required, and
  * finite connect, read and handshake timeouts. Nothing here reads system properties or changes global state.
  *
  * <p>Instances are immutable and safe to share between threads.

@@ -25,6 +25,8 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The core {@link Upgrader} against real TLS servers with certificates from the test kit. */
 class UpgraderTest {
@@ -203,6 +205,41 @@ class UpgraderTest {
             TlsUpgradeException e = failedUpgrade(ca.trustingPolicy(), "localhost", server.port());
             assertEquals(Failure.CERTIFICATE, e.failure());
             assertTrue(e.getMessage().contains("subjectAltName"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aDnsNameIsNeverMatchedAgainstTheCommonName() throws Exception {
+        // subject CN=localhost, only an IP subjectAltName: the JDK alone falls back to the CN and accepts
+        try (ScriptedServer server = tlsServer(ca.leaf().commonName("localhost").names("127.0.0.1").build())) {
+            TlsUpgradeException e = failedUpgrade(ca.trustingPolicy(), "localhost", server.port());
+            assertEquals(Failure.CERTIFICATE, e.failure());
+            assertTrue(e.getMessage().contains("does not match the host name"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aWildcardMatchesExactlyOneWholeLeftMostLabel() throws Exception {
+        try (ScriptedServer server = tlsServer(ca.issue("*.example.com"));
+                Socket plain = new Socket(InetAddress.getLoopbackAddress(), server.port());
+                SSLSocket tls = Upgrader.of(ca.trustingPolicy()).upgrade(plain, "mail.example.com", server.port())) {
+            assertEquals("TLSv1.3", Handshake.of(tls).protocol());
+        }
+    }
+
+    @ParameterizedTest(name = "SAN {0} does not match {1}")
+    @CsvSource({
+        "*.com, example.com",            // wildcard over a public suffix (fewer than two labels after it)
+        "f*.example.com, foo.example.com", // partial wildcard
+        "*.example.com, a.b.example.com",  // a wildcard covers one label only
+        "*.example.com, example.com",
+        "mail.*.com, mail.example.com",    // not the left-most label
+    })
+    void refusesWildcardsThatRfc6125Forbids(String san, String host) throws Exception {
+        try (ScriptedServer server = tlsServer(ca.leaf().commonName(host).names(san).build())) {
+            TlsUpgradeException e = failedUpgrade(ca.trustingPolicy(), host, server.port());
+            assertEquals(Failure.CERTIFICATE, e.failure());
+            assertTrue(e.getMessage().contains("does not match the host name"), e.getMessage());
         }
     }
 
