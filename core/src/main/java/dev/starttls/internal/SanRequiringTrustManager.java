@@ -7,8 +7,10 @@ import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
@@ -18,18 +20,20 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Wraps the JDK's PKIX trust manager: the JDK does the path validation; this adds three things. Server certificates
- * without a DNS or IP subjectAltName are refused. When the socket asks for endpoint identification, the host name is
- * matched again by {@link HostnameMatcher}'s RFC 6125 rules, because the JDK's {@code HTTPS} identification falls back
+ * Wraps the JDK's PKIX trust manager: the JDK does the path validation; this adds four things. Server certificates
+ * without a DNS or IP subjectAltName are refused; so are SHA-1 and MD5 signatures in the chain ({@link CryptoFloor}).
+ * When the socket asks for endpoint identification, the host name is matched again by {@link HostnameMatcher}'s RFC 6125 rules, because the JDK's {@code HTTPS} identification falls back
  * to the subject CN (RFC 6125 6.4.4 and the CA/Browser Forum forbid it) and accepts {@code *.com} and partial wildcards
  * under a private CA; the JDK's own check stays, so a certificate must pass both. And every rejection is re-thrown
  * with a message a person can act on: which check failed, the subject, the SANs and the validity dates. Not API.
  */
 public final class SanRequiringTrustManager extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager delegate;
+    private final Set<X509Certificate> trustAnchors;
 
     public SanRequiringTrustManager(X509ExtendedTrustManager delegate) {
         this.delegate = delegate;
+        this.trustAnchors = Set.copyOf(Arrays.asList(delegate.getAcceptedIssuers())); // may hold duplicates
     }
 
     @Override
@@ -41,6 +45,7 @@ public final class SanRequiringTrustManager extends X509ExtendedTrustManager {
             throw explain(chain, e);
         }
         requireSubjectAltName(chain);
+        CryptoFloor.refuseWeakSignatures(chain, trustAnchors);
         if (socket instanceof SSLSocket) {
             SSLSocket tls = (SSLSocket) socket;
             requireHostMatch(chain[0], tls.getSSLParameters(), tls.getHandshakeSession());
@@ -56,6 +61,7 @@ public final class SanRequiringTrustManager extends X509ExtendedTrustManager {
             throw explain(chain, e);
         }
         requireSubjectAltName(chain);
+        CryptoFloor.refuseWeakSignatures(chain, trustAnchors);
         if (engine != null) {
             requireHostMatch(chain[0], engine.getSSLParameters(), engine.getHandshakeSession());
         }
@@ -69,6 +75,7 @@ public final class SanRequiringTrustManager extends X509ExtendedTrustManager {
             throw explain(chain, e);
         }
         requireSubjectAltName(chain);
+        CryptoFloor.refuseWeakSignatures(chain, trustAnchors);
     }
 
     @Override

@@ -266,7 +266,10 @@ class UpgraderTest {
         }
     }
 
-    /** A TLS 1.1 ServerHello record (version 0x0302, ECDHE_RSA_WITH_AES_128_CBC_SHA), as an old server sends. */
+    /**
+     * A TLS 1.1 ServerHello record (version 0x0302) choosing ECDHE_RSA_WITH_AES_128_GCM_SHA256, a suite the client
+     * offers, so that the version is what the client refuses.
+     */
     static byte[] tls11ServerHello() {
         byte[] hello = new byte[5 + 4 + 38];
         int i = 0;
@@ -278,7 +281,7 @@ class UpgraderTest {
         }
         hello[i++] = 0x00; // no session id
         hello[i++] = (byte) 0xc0;
-        hello[i++] = 0x13;
+        hello[i++] = 0x2f;
         hello[i] = 0x00; // no compression
         return hello;
     }
