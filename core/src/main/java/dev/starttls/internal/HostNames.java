@@ -32,8 +32,11 @@ public final class HostNames {
     }
 
     /**
-     * The host name a connected socket was connected with: its unresolved host string, never a reverse-DNS name (for a
-     * socket connected to an IP address, that address).
+     * The host to verify a connected socket against when the caller gave no name: its IP address literal, never a
+     * name. A plain {@link Socket} cannot prove which name it was connected with: {@code getHostString()} returns the
+     * PTR name once anything (a log line) has called {@code getInetAddress().getHostName()}, and whoever answers DNS
+     * controls that name. The JDK keeps the name the application gave only in a field it does not expose. Callers who
+     * know the name pass it explicitly.
      *
      * @throws IllegalArgumentException if the socket is not connected
      */
@@ -41,7 +44,8 @@ public final class HostNames {
         if (!(socket.getRemoteSocketAddress() instanceof InetSocketAddress)) {
             throw new IllegalArgumentException("the socket is not connected: connect it, or pass the host name");
         }
-        return ((InetSocketAddress) socket.getRemoteSocketAddress()).getHostString();
+        // getHostAddress() formats the address; it never looks anything up
+        return ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress().getHostAddress();
     }
 
     /** Brackets removed from an IPv6 literal such as {@code [::1]}, for certificate matching. */

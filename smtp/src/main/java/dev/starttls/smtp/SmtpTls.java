@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * Socket socket = new Socket("mail.example.com", 587);
- * try (SmtpSession smtp = SmtpTls.upgrade(socket)) {          // greeting, EHLO, STARTTLS, handshake, EHLO
+ * try (SmtpSession smtp = SmtpTls.upgrade(socket, "mail.example.com", TlsPolicy.defaults())) { // ... EHLO again
  *     smtp.authPlain("alice", password);
  *     smtp.send("alice@example.com", List.of("bob@example.com"), message);
  * }
@@ -36,8 +36,9 @@ public final class SmtpTls {
     }
 
     /**
-     * STARTTLS on a freshly connected socket with {@link TlsPolicy#defaults()}; the host name to verify is the one the
-     * socket was connected with (its unresolved host string; never a reverse-DNS name).
+     * STARTTLS on a freshly connected socket with {@link TlsPolicy#defaults()}, verifying the certificate against the
+     * socket's IP address: a plain socket cannot prove which host name it was connected with, and a name from reverse
+     * DNS is never used. To verify a host name (the usual case), pass it: {@code upgrade(socket, host, policy)}.
      */
     public static SmtpSession upgrade(Socket connected) throws TlsUpgradeException {
         return upgrade(connected, HostNames.connectedHost(connected), TlsPolicy.defaults());
