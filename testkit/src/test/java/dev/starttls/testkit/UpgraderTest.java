@@ -365,7 +365,7 @@ class UpgraderTest {
             c.readUntilClosed();
         })) {
             TlsPolicy withCertificate = ca.trustingPolicy().newBuilder()
-                    .clientCertificate(clientCert.keyStore(), HeldCertificate.KEY_STORE_PASSWORD).build();
+                    .clientCertificate(clientCert.keyStore(), HeldCertificate.keyStorePassword()).build();
             try (SSLSocket tls = Upgrader.of(withCertificate).connect("localhost", server.port())) {
                 assertEquals("hello", LineReader.of(tls, 1024).readLine(Deadline.after(WAIT)));
                 assertEquals(clientCert.certificate(), seenByServer.get().peerCertificates().get(0));
