@@ -65,6 +65,7 @@ public final class TlsPolicy {
     }
 
     private static final Set<String> ALLOWED_PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
+    private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
     /** Built on first use, not when the class loads: it reads the JDK's trust store. */
     private static final class Defaults {
         static final TlsPolicy INSTANCE = builder().build();
@@ -411,19 +412,19 @@ public final class TlsPolicy {
             return this;
         }
 
-        /** How long connecting may take; positive. */
+        /** How long connecting may take; positive, at most a day. */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive("connectTimeout", timeout);
             return this;
         }
 
-        /** How long one whole reply may take; positive. */
+        /** How long one whole reply may take; positive, at most a day. */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = positive("readTimeout", timeout);
             return this;
         }
 
-        /** How long the TLS handshake may take in total; positive. */
+        /** How long the TLS handshake may take in total; positive, at most a day. */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = positive("handshakeTimeout", timeout);
             return this;
@@ -535,6 +536,10 @@ public final class TlsPolicy {
             Objects.requireNonNull(value, name);
             if (value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+            // sockets take int milliseconds (24.8 days at most); a timeout of more than a day is a mistake anyway
+            if (value.compareTo(MAX_TIMEOUT) > 0) {
+                throw new IllegalArgumentException(name + " must be at most " + MAX_TIMEOUT + ": " + value);
             }
             return value;
         }

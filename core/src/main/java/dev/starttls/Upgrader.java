@@ -107,14 +107,21 @@ public final class Upgrader {
      * Opens a plain TCP connection with the policy's connect timeout and {@code TCP_NODELAY}.
      *
      * @throws TlsUpgradeException {@code CONNECT} or {@code TIMEOUT}
+     * @throws IllegalArgumentException for a port outside 0-65535, before any socket is made
      */
     public Socket connectPlain(String host, int port) throws TlsUpgradeException {
         requireHost(host);
+        if (port < 0 || port > 0xFFFF) { // before a socket exists: nothing to leak
+            throw new IllegalArgumentException("port out of range 0-65535: " + port);
+        }
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), (int) policy.connectTimeout().toMillis());
             return socket;
+        } catch (RuntimeException e) {
+            Failures.closeQuietly(socket);
+            throw e;
         } catch (IOException e) {
             Failures.closeQuietly(socket);
             TlsUpgradeException failure = Failures.of(e, "cannot connect to " + host + ":" + port);

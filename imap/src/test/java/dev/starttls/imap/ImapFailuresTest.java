@@ -236,6 +236,20 @@ class ImapFailuresTest {
     }
 
     @Test
+    void anExistsCountBeyondIntIsProtocol() throws Exception {
+        try (ScriptedServer server = upgrades(ca.issue("localhost"), "IMAP4rev1", c -> {
+            String select = c.readLine();
+            c.send("* 99999999999 EXISTS\r\n" + tagOf(select) + " OK [READ-WRITE] done\r\n");
+            c.readUntilClosed();
+        }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> imap.select("INBOX"));
+            assertEquals(Failure.PROTOCOL, e.failure());
+            assertTrue(e.getMessage().contains("99999999999"), e.getMessage());
+            assertTrue(imap.socket().isClosed());
+        }
+    }
+
+    @Test
     void aByeGreetingIsRejected() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.sendLine("* BYE too busy");
