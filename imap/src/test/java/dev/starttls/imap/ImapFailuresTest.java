@@ -251,6 +251,67 @@ class ImapFailuresTest {
     }
 
     @Test
+    void literalsBeyondThePlaintextBudgetInOneGreetingAreLimit() throws Exception {
+        String literal = "x".repeat(40 * 1024);
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            // three literals, each far below maxMessageSize, together more than a plaintext greeting may carry
+            c.send("* OK [CAPABILITY IMAP4rev1 STARTTLS] a {" + literal.length() + "}\r\n" + literal
+                    + " b {" + literal.length() + "}\r\n" + literal + " c {" + literal.length() + "}\r\n" + literal
+                    + "\r\n");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.LIMIT, server, policy);
+            assertTrue(server.receivedInClear().isEmpty(), server.receivedInClear().toString());
+        }
+    }
+
+    @Test
+    void literalsBeyondThePlaintextBudgetAcrossResponsesAreLimit() throws Exception {
+        String literal = "x".repeat(40 * 1024);
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.send("* OK hello {" + literal.length() + "}\r\n" + literal + "\r\n");
+            String tag = tagOf(c.readLine()); // CAPABILITY
+            c.send("* CAPABILITY IMAP4rev1 STARTTLS\r\n* NOTE {" + literal.length() + "}\r\n" + literal + "\r\n"
+                    + tag + " OK done\r\n");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.LIMIT, server, policy);
+        }
+    }
+
+    @Test
+    void literalsAreBoundedPerResponseNotPerLiteral() throws Exception {
+        TlsPolicy small = policy.newBuilder().maxMessageSize(1024 * 1024).build();
+        String literal = "x".repeat(600 * 1024);
+        try (ScriptedServer server = upgrades(ca.issue("localhost"), "IMAP4rev1", c -> {
+            String fetch = c.readLine();
+            c.send("* 1 FETCH (BODY[] {" + literal.length() + "}\r\n" + literal + " BODY[1] {" + literal.length()
+                    + "}\r\n" + literal + ")\r\n" + tagOf(fetch) + " OK done\r\n");
+            c.readUntilClosed();
+        }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", small)) {
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> imap.fetch(1));
+            assertEquals(Failure.LIMIT, e.failure(), e.toString());
+            assertTrue(imap.socket().isClosed());
+        }
+    }
+
+    @Test
+    void aDrippingGreetingAndLiteralCannotStretchTheReplyDeadline() throws Exception {
+        TlsPolicy impatient = policy.newBuilder().readTimeout(Duration.ofMillis(1000)).build();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            // the line and the literal each arrive within the read timeout, the whole reply does not
+            c.drip("* OK [CAPABILITY IMAP4rev1 STARTTLS] hi {8}\r\n", Duration.ofMillis(15));
+            c.drip("1234567", Duration.ofMillis(120));
+            c.send("8\r\n"); // the line after the literal arrives with its last byte: already buffered
+            c.readUntilClosed();
+        })) {
+            fails(Failure.TIMEOUT, server, impatient);
+            assertTrue(server.receivedInClear().isEmpty(), "STARTTLS must not follow a late greeting: "
+                    + server.receivedInClear());
+        }
+    }
+
+    @Test
     void aByeGreetingIsRejected() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.sendLine("* BYE too busy");

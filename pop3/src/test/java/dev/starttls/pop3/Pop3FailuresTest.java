@@ -185,6 +185,31 @@ class Pop3FailuresTest {
     }
 
     @Test
+    void aDrippingRetrCannotStretchTheReplyDeadline() throws Exception {
+        TlsPolicy impatient = policy.newBuilder().readTimeout(Duration.ofMillis(800)).build();
+        try (ScriptedServer server = tlsSession(ca.issue("localhost"), c -> {
+            c.readLine();
+            c.sendLine("+OK");
+            c.readLine();
+            c.sendLine("+OK");
+            c.readLine();
+            c.sendLine("+OK 80 octets");
+            for (int i = 0; i < 8; i++) { // each line well within the read timeout, the whole far beyond it
+                c.pause(Duration.ofMillis(300));
+                c.sendLine("line " + i);
+            }
+            c.sendLine(".");
+            c.readUntilClosed();
+        }); Pop3Session pop3 = Pop3Tls.upgrade(new Socket("localhost", server.port()), "localhost", impatient)) {
+            pop3.login("alice", "secret");
+            long start = System.nanoTime();
+            assertEquals(Failure.TIMEOUT, assertThrows(TlsUpgradeException.class, () -> pop3.retrieve(1)).failure());
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 1500, "one deadline for the whole reply");
+            assertTrue(pop3.socket().isClosed());
+        }
+    }
+
+    @Test
     void retrUndoesDotStuffing() throws Exception {
         try (ScriptedServer server = tlsSession(ca.issue("localhost"), c -> {
             c.readLine();
