@@ -105,13 +105,16 @@ final class ImapDialogue implements StartTlsDialogue<ImapSession> {
         return channel.isTls() ? ImapResponse.LiteralBudget.unlimited() : plaintextLiterals;
     }
 
-    /** CAPABILITY: the untagged CAPABILITY response's words, upper case. */
+    /** CAPABILITY: the untagged CAPABILITY response's words, upper case; none when refused with BAD or NO. */
     static Set<String> capability(Channel channel, Tags tags, ImapResponse.LiteralBudget literals)
             throws TlsUpgradeException {
         String tag = tags.next();
         channel.send(tag + " CAPABILITY");
         List<ImapResponse> untagged = new ArrayList<>();
         ImapResponse done = readUntilTagged(channel, tag, channel.replyDeadline(), untagged, false, literals);
+        if (done.status().equals("BAD") || done.status().equals("NO")) {
+            return Set.of(); // a server that cannot list capabilities offers none, STARTTLS included
+        }
         if (!done.status().equals("OK")) {
             throw new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " answered CAPABILITY with " + done,
                     done.text(), null);

@@ -16,6 +16,7 @@ import java.util.List;
  */
 record ImapResponse(String text, List<byte[]> literals) {
     private static final int CHUNK = 64 * 1024;
+    private static final long MALFORMED = -2;
 
     boolean isUntagged() {
         return text.startsWith("* ");
@@ -57,6 +58,10 @@ record ImapResponse(String text, List<byte[]> literals) {
             String line = channel.readLine(deadline);
             text.append(line);
             long size = literalSize(line);
+            if (size == MALFORMED) {
+                throw new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " announced a literal with a "
+                        + "malformed size: " + NumericReply.quote(line), line, null);
+            }
             if (size < 0) {
                 return new ImapResponse(text.toString(), List.copyOf(literals));
             }
@@ -107,7 +112,10 @@ record ImapResponse(String text, List<byte[]> literals) {
         }
     }
 
-    /** The size of a literal announced at the end of {@code line} ({@code {n}} or {@code {n+}}), or -1. */
+    /**
+     * The size of a literal announced at the end of {@code line} ({@code {n}} or {@code {n+}}), -1 if there is none,
+     * {@link #MALFORMED} for a negative size such as {@code {-1}} (RFC 3501 9: number is digits only).
+     */
     static long literalSize(String line) {
         if (!line.endsWith("}")) {
             return -1;
@@ -119,6 +127,9 @@ record ImapResponse(String text, List<byte[]> literals) {
         String digits = line.substring(open + 1, line.length() - 1);
         if (digits.endsWith("+")) {
             digits = digits.substring(0, digits.length() - 1);
+        }
+        if (digits.startsWith("-") && digits.length() > 1 && digits.chars().skip(1).allMatch(Character::isDigit)) {
+            return MALFORMED;
         }
         if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(Character::isDigit)) {
             return -1;

@@ -312,6 +312,57 @@ class ImapFailuresTest {
     }
 
     @Test
+    void aContinuationSentWithTheGreetingIsNotAGoAhead() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.send(GREETING + "\r\n+ OK\r\n"); // before any command existed
+            c.readUntilClosed();
+        })) {
+            fails(Failure.PROTOCOL, server, policy);
+        }
+    }
+
+    @Test
+    void keywordsAreCaseInsensitive() throws Exception {
+        HeldCertificate cert = ca.issue("localhost");
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("* ok [capability imap4rev1 starttls] lower-case server");
+            String tag = tagOf(c.readLine());
+            c.sendLine(tag + " ok begin TLS");
+            c.startTls(cert);
+            String capa = tagOf(c.readLine());
+            c.send("* capability imap4rev1\r\n" + capa + " ok done\r\n");
+            c.readUntilClosed();
+        }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            assertTrue(imap.isTls());
+            assertTrue(imap.capabilities().contains("IMAP4REV1"), imap.capabilities().toString());
+        }
+    }
+
+    @Test
+    void capabilityAnsweredBadIsStartTlsNotOffered() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("* OK ready");
+            String tag = tagOf(c.readLine()); // CAPABILITY
+            c.sendLine(tag + " BAD unknown command");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.STARTTLS_NOT_OFFERED, server, policy);
+        }
+    }
+
+    @Test
+    void aNegativeLiteralIsProtocolAtOnce() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("* OK [CAPABILITY IMAP4rev1 STARTTLS] hi {-1}");
+            c.readUntilClosed();
+        })) {
+            long start = System.nanoTime();
+            fails(Failure.PROTOCOL, server, policy.newBuilder().readTimeout(Duration.ofSeconds(5)).build());
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 2000, "refused at once, not at the deadline");
+        }
+    }
+
+    @Test
     void aByeGreetingIsRejected() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.sendLine("* BYE too busy");
