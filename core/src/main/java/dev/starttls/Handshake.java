@@ -19,7 +19,7 @@ import javax.net.ssl.SSLSocket;
  *
  * <pre>{@code
  * try (SmtpSession smtp = SmtpTls.upgrade(socket)) {
- *     Handshake handshake = smtp.handshake();
+ *     Handshake handshake = smtp.handshake().orElseThrow();   // empty only after an opportunistic fallback
  *     System.out.println(handshake.protocol() + " " + handshake.cipherSuite());
  *     X509Certificate leaf = handshake.peerCertificates().get(0);
  * }
@@ -45,9 +45,6 @@ public record Handshake(
         boolean resumed,
         Duration duration) {
 
-    static final String DURATION_KEY = "dev.starttls.handshake.nanos";
-    static final String RESUMED_KEY = "dev.starttls.handshake.resumed";
-
     /** Checks and copies the components. */
     public Handshake {
         Objects.requireNonNull(protocol, "protocol");
@@ -59,13 +56,20 @@ public record Handshake(
     }
 
     /**
-     * Describes the completed handshake of {@code socket}. For sockets upgraded by {@link Upgrader} the duration and
-     * the resumption flag were measured; for others the duration is zero and {@code resumed} is {@code false}.
+     * Describes the completed handshake of a socket this library did not upgrade: the duration is zero and
+     * {@code resumed} is {@code false}, since neither was measured. Sessions and {@link TlsConnection} carry the
+     * measured handshake of their own connection.
      */
     public static Handshake of(SSLSocket socket) {
+        return of(socket, false, Duration.ZERO);
+    }
+
+    /**
+     * Describes the completed handshake of {@code socket}, with what was measured while it ran. A resumed session is
+     * shared by every connection that resumes it, so these two facts belong to the connection, not the session.
+     */
+    static Handshake of(SSLSocket socket, boolean resumed, Duration duration) {
         SSLSession session = socket.getSession();
-        Object nanos = session.getValue(DURATION_KEY);
-        Object resumed = session.getValue(RESUMED_KEY);
         String alpn = socket.getApplicationProtocol();
         return new Handshake(
                 session.getProtocol(),
@@ -73,8 +77,8 @@ public record Handshake(
                 peerChain(session),
                 x509(session.getLocalCertificates()),
                 alpn == null || alpn.isEmpty() ? Optional.empty() : Optional.of(alpn),
-                Boolean.TRUE.equals(resumed),
-                nanos instanceof Long ? Duration.ofNanos((Long) nanos) : Duration.ZERO);
+                resumed,
+                duration);
     }
 
     private static List<X509Certificate> peerChain(SSLSession session) {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -21,7 +22,7 @@ import java.util.Objects;
  * <p>Lines end with CRLF; a bare LF is accepted as well (servers in the wild send it) and the CR is removed. Bytes are
  * decoded as ISO-8859-1, so every byte maps to one {@code char} and nothing is lost. The reader reads the socket in
  * blocks, never one system call per byte; that is why {@link #hasPendingInput()} exists: bytes read ahead past the
- * go-ahead reply are an injection, not data, and {@link Upgrader#upgrade(LineReader, String, int)} refuses them.
+ * go-ahead reply are an injection, not data, and {@link Upgrader#upgrade(LineReader, Endpoint)} refuses them.
  *
  * <p>Not thread-safe: one reader belongs to one dialogue.
  *
@@ -34,6 +35,7 @@ public final class LineReader {
     private final byte[] buffer;
     private int position;
     private int limit;
+    private long received;
 
     private LineReader(Socket socket, int maxLineLength) throws IOException {
         if (maxLineLength < 16) {
@@ -107,6 +109,23 @@ public final class LineReader {
             position += n;
             done += n;
         }
+    }
+
+    /** How many bytes this reader has received from the socket so far, for "the server never spoke" hints. */
+    public long bytesReceived() {
+        return received;
+    }
+
+    /**
+     * Hands over the bytes read from the socket but not yet returned, and forgets them: for a protocol that stops
+     * reading lines and passes the connection on (an HTTP {@code CONNECT} reply followed, in the same segment, by the
+     * tunnelled server's greeting).
+     */
+    public byte[] takeBuffered() {
+        byte[] rest = Arrays.copyOfRange(buffer, position, limit);
+        position = 0;
+        limit = 0;
+        return rest;
     }
 
     /** How many bytes were read from the socket but not yet returned. */
@@ -186,6 +205,7 @@ public final class LineReader {
                     + (limit > position ? " in the middle of a line" : ""));
         }
         limit += n;
+        received += n;
     }
 
     private TlsUpgradeException timeout(Deadline deadline, Throwable cause) {

@@ -25,7 +25,7 @@ final class PolicySocketFactory extends SSLSocketFactory {
 
     @Override
     public String[] getDefaultCipherSuites() {
-        return policy.clientParameters(null).getCipherSuites();
+        return policy.clientParameters((Endpoint) null).getCipherSuites();
     }
 
     @Override

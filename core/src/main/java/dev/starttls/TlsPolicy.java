@@ -1,6 +1,5 @@
 package dev.starttls;
 
-import dev.starttls.internal.HostNames;
 import dev.starttls.internal.SanRequiringTrustManager;
 import java.io.IOException;
 import java.io.InputStream;
@@ -198,12 +197,23 @@ public final class TlsPolicy {
 
     /** One {@link SSLParameters} for a client socket that verifies {@code host}; SNI is set unless it is an IP literal. */
     SSLParameters clientParameters(String host) {
+        return host == null ? clientParameters((Endpoint) null) : clientParameters(Endpoint.of(host, 0));
+    }
+
+    /**
+     * One {@link SSLParameters} for a client socket to {@code endpoint}: the policy's protocols and suites, the
+     * endpoint's identification algorithm, SNI (set by us: the JDK sends none for dotless names such as
+     * {@code localhost}) and ALPN (the endpoint's, else the policy's).
+     */
+    SSLParameters clientParameters(Endpoint endpoint) {
         SSLParameters parameters = commonParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        if (host != null && !HostNames.isIpLiteral(host)) {
-            // The JDK sends no SNI for dotless names such as "localhost"; set it ourselves.
-            parameters.setServerNames(List.of(new SNIHostName(HostNames.stripTrailingDot(host))));
+        if (endpoint == null) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            return parameters;
         }
+        parameters.setEndpointIdentificationAlgorithm(endpoint.identification().name());
+        endpoint.sniName().ifPresent(name -> parameters.setServerNames(List.of(new SNIHostName(name))));
+        endpoint.applicationProtocols().ifPresent(p -> parameters.setApplicationProtocols(p.toArray(String[]::new)));
         return parameters;
     }
 

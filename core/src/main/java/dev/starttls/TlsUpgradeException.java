@@ -3,6 +3,7 @@ package dev.starttls;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The one exception this library throws for a failed connection, upgrade or command; an {@link IOException}, so
@@ -54,6 +55,7 @@ public final class TlsUpgradeException extends IOException {
 
     private final Failure failure;
     private final String reply;
+    private final int replyCode;
 
     /** A failure of the given kind. */
     public TlsUpgradeException(Failure failure, String message) {
@@ -67,9 +69,23 @@ public final class TlsUpgradeException extends IOException {
 
     /** A failure of the given kind that carries the server's reply (the lines joined by newlines). */
     public TlsUpgradeException(Failure failure, String message, String reply, Throwable cause) {
+        this(failure, message, reply, -1, cause);
+    }
+
+    /**
+     * A failure of the given kind that carries the server's reply and its numeric code (SMTP, FTP, HTTP status), so
+     * callers need not parse {@link #reply()}.
+     *
+     * @param replyCode the code, 100 to 599, or -1 for none
+     */
+    public TlsUpgradeException(Failure failure, String message, String reply, int replyCode, Throwable cause) {
         super(message, cause);
         this.failure = Objects.requireNonNull(failure, "failure");
         this.reply = reply;
+        if (replyCode != -1 && (replyCode < 100 || replyCode > 599)) {
+            throw new IllegalArgumentException("replyCode must be 100..599 or -1: " + replyCode);
+        }
+        this.replyCode = replyCode;
     }
 
     /** Which kind of failure this is. */
@@ -80,6 +96,11 @@ public final class TlsUpgradeException extends IOException {
     /** The server's reply, for refusals and rejections; empty when no reply is involved. */
     public Optional<String> reply() {
         return Optional.ofNullable(reply);
+    }
+
+    /** The numeric code of the server's reply (SMTP, FTP, HTTP status), when the protocol has one. */
+    public OptionalInt replyCode() {
+        return replyCode < 0 ? OptionalInt.empty() : OptionalInt.of(replyCode);
     }
 
     @Override

@@ -2,13 +2,15 @@ package dev.starttls;
 
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.internal.Failures;
-import dev.starttls.internal.HostNames;
+import dev.starttls.internal.LayeredSocket;
+import dev.starttls.internal.Wire;
 import dev.starttls.internal.Watchdog;
 import dev.starttls.internal.Wire;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLSocket;
 
@@ -20,8 +22,8 @@ import javax.net.ssl.SSLSocket;
  * <pre>{@code
  * Upgrader upgrader = Upgrader.of(TlsPolicy.defaults());
  * // ... plaintext dialogue on `reader` up to the server's go-ahead ...
- * SSLSocket tls = upgrader.upgrade(reader, "mail.example.com", 587);   // refuses bytes injected after the go-ahead
- * Handshake handshake = Handshake.of(tls);
+ * TlsConnection tls = upgrader.upgrade(reader, Endpoint.of("mail.example.com", 587)); // refuses injected bytes
+ * Handshake handshake = tls.handshake();
  * }</pre>
  *
  * <p>Protocol modules ({@code SmtpTls}, ...) call this after their dialogue; application code rarely needs it directly,
@@ -51,14 +53,14 @@ public final class Upgrader {
 
     /**
      * Upgrades after a plaintext dialogue read through {@code reader}: refuses with {@code INJECTION} if any byte is
-     * pending after the server's go-ahead, then {@linkplain #upgrade(Socket, String, int) upgrades} the reader's socket.
+     * pending after the server's go-ahead, then {@linkplain #upgrade(Socket, Endpoint) upgrades} the reader's socket.
      * The reader must not be used afterwards.
      */
-    public SSLSocket upgrade(LineReader reader, String host, int port) throws TlsUpgradeException {
+    public TlsConnection upgrade(LineReader reader, Endpoint endpoint) throws TlsUpgradeException {
         Socket plain = reader.socket();
         try {
             if (reader.hasPendingInput()) {
-                throw new TlsUpgradeException(Failure.INJECTION, "plaintext arrived from " + reader.peer()
+                throw new TlsUpgradeException(Failure.INJECTION, "plaintext arrived from " + endpoint
                         + " after the go-ahead and before the TLS handshake (" + reader.buffered()
                         + "+ bytes): possible command injection, refusing to upgrade");
             }
@@ -66,33 +68,55 @@ public final class Upgrader {
             Failures.closeQuietly(plain);
             throw e;
         }
-        return upgrade(plain, host, port);
+        return upgrade(plain, endpoint);
+    }
+
+    /** {@link #upgrade(LineReader, Endpoint)} to {@code Endpoint.of(host, port)}, returning the TLS socket. */
+    public SSLSocket upgrade(LineReader reader, String host, int port) throws TlsUpgradeException {
+        return upgrade(reader, Endpoint.of(host, port)).socket();
     }
 
     /**
-     * Wraps a connected plain socket as a TLS client and completes the handshake, verifying the certificate against
-     * {@code host} (the name the caller asked for; an IP literal is matched against IP subjectAltNames).
+     * Wraps a connected plain socket as a TLS client and completes the handshake, verifying the certificate against the
+     * endpoint's name (an IP literal is matched against IP subjectAltNames), sending its SNI and ALPN, and keying the
+     * session cache on its {@linkplain Endpoint#resumeAs(String, int) resumption key}.
      *
-     * @param port the server's port; with {@code host} it is the key JSSE uses to find a session to resume
+     * @return the TLS socket with the handshake measured for this connection
      * @throws TlsUpgradeException {@code CERTIFICATE}, {@code HANDSHAKE}, {@code TIMEOUT} or {@code CLOSED}; the socket
      *     is closed
      */
-    public SSLSocket upgrade(Socket plain, String host, int port) throws TlsUpgradeException {
+    public TlsConnection upgrade(Socket plain, Endpoint endpoint) throws TlsUpgradeException {
         Objects.requireNonNull(plain, "plain");
-        requireHost(host);
-        host = HostNames.unbracket(host); // "[::1]" is matched against the IP SAN ::1
+        Objects.requireNonNull(endpoint, "endpoint");
         SSLSocket tls;
+        // JDK 17 finds a session to resume by (host, underlying socket's getPort()): the wrapper reports the
+        // resumption port; it also keeps the first bytes received, to explain a server that answers in clear.
+        LayeredSocket layered = new LayeredSocket(plain, endpoint.resumptionPort());
         try {
             plain.setTcpNoDelay(true);
-            tls = (SSLSocket) policy.sslContext().getSocketFactory().createSocket(plain, host, port, true);
+            tls = (SSLSocket) policy.sslContext().getSocketFactory().createSocket(layered, endpoint.resumptionHost(),
+                    endpoint.resumptionPort(), true);
             tls.setUseClientMode(true);
-            tls.setSSLParameters(policy.clientParameters(host));
-        } catch (IOException e) {
+            tls.setSSLParameters(policy.clientParameters(endpoint));
+        } catch (IOException | RuntimeException e) {
             Failures.closeQuietly(plain);
-            throw Failures.of(e, "cannot layer TLS on the connection to " + host + ":" + port);
+            if (e instanceof RuntimeException) {
+                throw (RuntimeException) e;
+            }
+            throw Failures.of((IOException) e, "cannot layer TLS on the connection to " + endpoint);
         }
-        handshake(tls, plain, "with " + host + ":" + port);
-        return tls;
+        return handshake(tls, plain, "with " + endpoint, layered);
+    }
+
+    /**
+     * {@link #upgrade(Socket, Endpoint)} to {@code Endpoint.of(host, port)}, returning the TLS socket alone.
+     *
+     * @param host the name to verify the certificate against and to send as SNI
+     * @param port the server's port, for messages (the session cache is keyed on the socket's own peer port)
+     */
+    public SSLSocket upgrade(Socket plain, String host, int port) throws TlsUpgradeException {
+        Objects.requireNonNull(plain, "plain");
+        return upgrade(plain, Endpoint.of(host, port)).socket();
     }
 
     /**
@@ -100,7 +124,12 @@ public final class Upgrader {
      * 995, FTPS 990, HTTPS 443).
      */
     public SSLSocket connect(String host, int port) throws TlsUpgradeException {
-        return upgrade(connectPlain(host, port), host, port);
+        return connect(Endpoint.of(host, port)).socket();
+    }
+
+    /** Connects to the endpoint and completes a TLS handshake at once (implicit TLS). */
+    public TlsConnection connect(Endpoint endpoint) throws TlsUpgradeException {
+        return upgrade(connectPlain(endpoint.host(), endpoint.port()), endpoint);
     }
 
     /**
@@ -109,11 +138,11 @@ public final class Upgrader {
      * @throws TlsUpgradeException {@code CONNECT} or {@code TIMEOUT}
      */
     public Socket connectPlain(String host, int port) throws TlsUpgradeException {
-        requireHost(host);
+        Endpoint.of(host, port); // checks host and port before a socket exists
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), (int) policy.connectTimeout().toMillis());
+            socket.connect(new InetSocketAddress(host, port), socketMillis(policy.connectTimeout()));
             return socket;
         } catch (IOException e) {
             Failures.closeQuietly(socket);
@@ -143,8 +172,7 @@ public final class Upgrader {
             Failures.closeQuietly(accepted);
             throw Failures.of(e, "cannot layer TLS on the connection from " + accepted.getRemoteSocketAddress());
         }
-        handshake(tls, accepted, "with client " + accepted.getRemoteSocketAddress());
-        return tls;
+        return handshake(tls, accepted, "with client " + accepted.getRemoteSocketAddress(), null).socket();
     }
 
     /**
@@ -170,7 +198,8 @@ public final class Upgrader {
     }
 
     /** Runs the handshake under the policy's deadline; on failure closes both sockets and throws the mapped kind. */
-    private void handshake(SSLSocket tls, Socket plain, String where) throws TlsUpgradeException {
+    private TlsConnection handshake(SSLSocket tls, Socket plain, String where, LayeredSocket layered)
+            throws TlsUpgradeException {
         long startMillis = System.currentTimeMillis();
         long startNanos = System.nanoTime();
         // The watchdog closes the plain socket, not the TLS one: that unblocks any read or write at once, while
@@ -178,34 +207,42 @@ public final class Upgrader {
         Watchdog.Guard deadline = Watchdog.closeAfter(plain, policy.handshakeTimeout());
         IOException failure = null;
         try {
-            tls.setSoTimeout((int) Math.max(1, policy.handshakeTimeout().toMillis()));
+            tls.setSoTimeout(socketMillis(policy.handshakeTimeout()));
             tls.startHandshake();
-            tls.setSoTimeout((int) Math.max(1, policy.readTimeout().toMillis()));
+            tls.setSoTimeout(socketMillis(policy.readTimeout()));
         } catch (IOException e) {
             failure = e;
         }
         boolean timedOut = deadline.cancel(); // fired: the watchdog closed the socket, whatever startHandshake said
         if (failure != null || timedOut) {
             Failures.closeQuietly(tls, plain);
-            throw timedOut
-                    ? new TlsUpgradeException(Failure.TIMEOUT, "TLS handshake " + where + " did not complete within "
-                            + policy.handshakeTimeout().toMillis() + " ms", failure)
-                    : Failures.of(failure, "TLS handshake " + where + " failed");
+            if (timedOut) {
+                throw new TlsUpgradeException(Failure.TIMEOUT, "TLS handshake " + where + " did not complete within "
+                        + policy.handshakeTimeout().toMillis() + " ms", failure);
+            }
+            throw explainPlaintext(Failures.of(failure, "TLS handshake " + where + " failed"), layered);
         }
-        long nanos = System.nanoTime() - startNanos;
-        var session = tls.getSession();
+        Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
         // A session created before this handshake began was resumed, not negotiated now.
-        boolean resumed = session.getCreationTime() < startMillis;
-        session.putValue(Handshake.DURATION_KEY, nanos);
-        session.putValue(Handshake.RESUMED_KEY, resumed);
-        LOG.log(Level.DEBUG, () -> "TLS handshake " + where + ": " + session.getProtocol() + " "
-                + session.getCipherSuite() + (resumed ? " (resumed)" : "") + " in " + nanos / 1_000_000 + " ms");
+        boolean resumed = tls.getSession().getCreationTime() < startMillis;
+        Handshake handshake = Handshake.of(tls, resumed, duration);
+        LOG.log(Level.DEBUG, () -> "TLS handshake " + where + ": " + handshake);
+        return new TlsConnection(tls, handshake);
     }
 
-    private static void requireHost(String host) {
-        Objects.requireNonNull(host, "host: the name to verify the certificate against is required");
-        if (host.isBlank()) {
-            throw new IllegalArgumentException("host must not be blank: it is the name the certificate is checked against");
+    /** A server that answers a ClientHello with a protocol line was spoken to in the wrong mode: say so. */
+    private static TlsUpgradeException explainPlaintext(TlsUpgradeException failure, LayeredSocket layered) {
+        String line = layered == null ? "" : layered.firstLineIfText();
+        if (failure.failure() != Failure.HANDSHAKE || line.isEmpty()) {
+            return failure;
         }
+        return new TlsUpgradeException(Failure.HANDSHAKE, failure.getMessage() + ": the server sent "
+                + Wire.quote(line) + " in clear instead of TLS; this looks like a plaintext or STARTTLS "
+                + "port: use connect/upgrade (STARTTLS) instead of connectImplicit", failure.getCause());
+    }
+
+    /** A timeout for {@code setSoTimeout}: at least 1 ms (0 would mean forever), at most {@code Integer.MAX_VALUE}. */
+    private static int socketMillis(Duration timeout) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
     }
 }

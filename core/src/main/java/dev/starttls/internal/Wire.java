@@ -41,4 +41,18 @@ public final class Wire {
         out.write(bytes);
         out.flush();
     }
+
+    /** A line shown in a message: quoted, control characters escaped, cut at 120 characters. */
+    public static String quote(String line) {
+        StringBuilder sb = new StringBuilder("'");
+        for (int i = 0; i < Math.min(line.length(), 120); i++) {
+            char c = line.charAt(i);
+            if (c < 0x20 || c == 0x7f || c > 0xff) {
+                sb.append(String.format("\\x%02x", (int) c & 0xff));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append(line.length() > 120 ? "...'" : "'").toString();
+    }
 }

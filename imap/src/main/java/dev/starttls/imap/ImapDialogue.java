@@ -1,92 +1,100 @@
 package dev.starttls.imap;
 
 import dev.starttls.Deadline;
-import dev.starttls.Handshake;
-import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
-import dev.starttls.internal.Channel;
-import java.net.Socket;
+import dev.starttls.UpgradeReport;
+import dev.starttls.spi.Channel;
+import dev.starttls.spi.StartTlsDialogue;
+import dev.starttls.spi.UpgradeAnswer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.SSLSocket;
 
-/** The plaintext part of IMAP up to the switch (RFC 3501 6.2.1, RFC 9051 6.2.1, RFC 2595 3.1). */
-final class ImapDialogue {
-    private ImapDialogue() {
+/** IMAP's part of the STARTTLS procedure (RFC 3501 6.2.1, RFC 9051 6.2.1, RFC 2595 3.1). */
+final class ImapDialogue implements StartTlsDialogue<ImapSession> {
+    private final Tags tags = new Tags();
+    private Set<String> greetingCapabilities = Set.of();
+
+    @Override
+    public String protocol() {
+        return "IMAP";
     }
 
-    static ImapSession startTls(Socket socket, String host, TlsPolicy policy) throws TlsUpgradeException {
-        Channel plain = Channel.open(socket, policy, host, socket.getPort());
-        return plain.closeOnFailure(() -> {
-            Tags tags = new Tags();
-            ImapResponse greeting = ImapResponse.read(plain, plain.replyDeadline());
-            if (greeting.text().startsWith("* PREAUTH")) {
-                if (policy.isOpportunistic()) {
-                    return new ImapSession(plain, null, capabilitiesIn(greeting.text()), tags);
-                }
-                throw new TlsUpgradeException(Failure.STARTTLS_NOT_OFFERED, plain.peer() + " greeted with PREAUTH: "
-                        + "the session is already authenticated in clear and STARTTLS is no longer possible",
-                        greeting.text(), null);
-            }
-            expectOkGreeting(plain, greeting);
-            Set<String> capabilities = capabilitiesIn(greeting.text());
-            if (capabilities.isEmpty()) {
-                capabilities = capability(plain, tags);
-            }
-            if (!capabilities.contains("STARTTLS")) {
-                if (policy.isOpportunistic()) {
-                    return new ImapSession(plain, null, capabilities, tags);
-                }
-                throw new TlsUpgradeException(Failure.STARTTLS_NOT_OFFERED, plain.peer() + " did not announce "
-                        + "STARTTLS (possible STARTTLS stripping); TLS is required by the policy",
-                        String.join(" ", capabilities), null);
-            }
-            String tag = tags.unpredictable();
-            plain.send(tag + " STARTTLS");
-            ImapResponse answer = readUntilTagged(plain, tag, plain.replyDeadline(), null, true);
-            if (!answer.status().equals("OK")) {
-                if (policy.isOpportunistic() && answer.status().equals("NO")) {
-                    return new ImapSession(plain, null, capabilities, tags);
-                }
-                throw new TlsUpgradeException(Failure.STARTTLS_REFUSED, plain.peer() + " refused STARTTLS: "
-                        + answer, answer.text(), null);
-            }
-            return afterHandshake(plain.startTls(), tags);
-        });
+    @Override
+    public String upgradeCommand() {
+        return "STARTTLS";
     }
 
-    static ImapSession implicit(SSLSocket tls, String host, int port, TlsPolicy policy) throws TlsUpgradeException {
-        Channel channel = Channel.open(tls, policy, host, port);
-        return channel.closeOnFailure(() -> {
-            ImapResponse greeting = ImapResponse.read(channel, channel.replyDeadline());
-            if (!greeting.text().startsWith("* PREAUTH")) { // PREAUTH inside TLS is fine: nothing was in clear
-                expectOkGreeting(channel, greeting);
-            }
-            return afterHandshake(channel, new Tags());
-        });
+    @Override
+    public int implicitPort() {
+        return ImapTls.IMAPS_PORT;
     }
 
-    /** RFC 3501 6.2.1: capabilities learned before TLS are discarded; ask again inside TLS. */
-    private static ImapSession afterHandshake(Channel channel, Tags tags) throws TlsUpgradeException {
-        return channel.closeOnFailure(() -> {
-            Handshake handshake = channel.tlsHandshake();
-            return new ImapSession(channel, handshake, capability(channel, tags), tags);
-        });
-    }
-
-    private static void expectOkGreeting(Channel channel, ImapResponse greeting) throws TlsUpgradeException {
-        if (greeting.text().startsWith("* BYE")) {
+    /** {@code * OK} goes on, {@code * BYE} refuses, {@code * PREAUTH} rules out STARTTLS (already authenticated). */
+    @Override
+    public Optional<String> readGreeting(Channel channel) throws TlsUpgradeException {
+        ImapResponse greeting = ImapResponse.read(channel, channel.replyDeadline());
+        String upper = greeting.text().toUpperCase(Locale.ROOT);
+        greetingCapabilities = capabilitiesIn(greeting.text());
+        if (upper.startsWith("* PREAUTH")) {
+            return Optional.of(channel.peer() + " greeted with PREAUTH: the session is already authenticated in "
+                    + "clear and STARTTLS is no longer possible");
+        }
+        if (upper.startsWith("* BYE")) {
             throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " refused the session: " + greeting,
                     greeting.text(), null);
         }
-        if (!greeting.text().startsWith("* OK")) {
+        if (!upper.startsWith("* OK")) {
             throw new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " sent " + greeting
                     + " where an IMAP greeting (* OK) was expected", greeting.text(), null);
         }
+        return Optional.empty();
+    }
+
+    /**
+     * The capabilities from the plaintext greeting's {@code [CAPABILITY ...]} code if it had one, else (and always
+     * inside TLS, RFC 3501 6.2.1) from a CAPABILITY command.
+     */
+    @Override
+    public List<String> capabilities(Channel channel) throws TlsUpgradeException {
+        Set<String> announced = greetingCapabilities;
+        greetingCapabilities = Set.of(); // good for the first plaintext call only
+        return List.copyOf(!announced.isEmpty() && !channel.isTls() ? announced : capability(channel, tags));
+    }
+
+    @Override
+    public boolean offersUpgrade(List<String> capabilities) {
+        return capabilities.contains("STARTTLS");
+    }
+
+    /** Only our tag's OK is the go-ahead (RFC 3501 6.2.1); NO and BAD refuse; a continuation here is nonsense. */
+    @Override
+    public UpgradeAnswer requestUpgrade(Channel plain) throws TlsUpgradeException {
+        String tag = tags.unpredictable();
+        plain.send(tag + " STARTTLS");
+        ImapResponse answer = readUntilTagged(plain, tag, plain.replyDeadline(), null, true);
+        if (answer.isContinuation()) {
+            throw new TlsUpgradeException(Failure.PROTOCOL, plain.peer() + " answered STARTTLS with a continuation "
+                    + answer + " instead of a tagged OK", answer.text(), null);
+        }
+        switch (answer.status()) {
+            case "OK":
+                return UpgradeAnswer.goAhead();
+            case "NO":
+            case "BAD":
+                return UpgradeAnswer.refused(answer.text(), -1);
+            default:
+                return UpgradeAnswer.unexpected(answer.text(), -1);
+        }
+    }
+
+    @Override
+    public ImapSession session(Channel channel, List<String> capabilities, UpgradeReport report) {
+        return new ImapSession(channel, capabilities, report, tags);
     }
 
     /** CAPABILITY: the untagged CAPABILITY response's words, upper case. */
@@ -105,7 +113,7 @@ final class ImapDialogue {
                 capabilities.addAll(words(response.text().substring("* CAPABILITY ".length())));
             }
         }
-        return Set.copyOf(capabilities);
+        return capabilities;
     }
 
     /**

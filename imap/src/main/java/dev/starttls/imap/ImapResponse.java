@@ -3,8 +3,8 @@ package dev.starttls.imap;
 import dev.starttls.Deadline;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
-import dev.starttls.internal.Channel;
-import dev.starttls.internal.NumericReply;
+import dev.starttls.spi.Channel;
+import dev.starttls.spi.NumericReply;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ record ImapResponse(String text, List<byte[]> literals) {
     /** {@code OK}, {@code NO}, {@code BAD}, {@code PREAUTH}, {@code BYE} or another word after the tag or star. */
     String status() {
         String[] words = text.split(" ", 3);
-        return words.length > 1 ? words[1] : "";
+        return words.length > 1 ? words[1].toUpperCase(java.util.Locale.ROOT) : ""; // RFC 3501 9: case-insensitive
     }
 
     /** Reads one response, literals included, under {@code deadline} for its lines. */

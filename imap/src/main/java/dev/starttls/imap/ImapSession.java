@@ -3,14 +3,16 @@ package dev.starttls.imap;
 import dev.starttls.Handshake;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.TlsUpgradeException;
-import dev.starttls.internal.Channel;
+import dev.starttls.UpgradeReport;
+import dev.starttls.spi.Channel;
+import dev.starttls.spi.ChannelSession;
 import dev.starttls.internal.Wire;
-import java.io.Closeable;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -33,51 +35,21 @@ import javax.net.ssl.SSLSocket;
  *
  * @since 0.1
  */
-public final class ImapSession implements Closeable {
+public final class ImapSession extends ChannelSession {
     private static final Pattern EXISTS = Pattern.compile("^\\* (\\d+) EXISTS$", Pattern.CASE_INSENSITIVE);
 
     private final Channel channel;
-    private final Handshake handshake;
-    private final Set<String> capabilities;
     private final Tags tags;
 
-    ImapSession(Channel channel, Handshake handshake, Set<String> capabilities, Tags tags) {
+    ImapSession(Channel channel, List<String> capabilities, UpgradeReport report, Tags tags) {
+        super(channel, capabilities, report);
         this.channel = channel;
-        this.handshake = handshake;
-        this.capabilities = Set.copyOf(capabilities);
         this.tags = tags;
     }
 
-    /** Whether the connection is encrypted; {@code false} only after an opportunistic fallback. */
-    public boolean isTls() {
-        return handshake != null;
-    }
-
-    /** What the handshake negotiated; empty for a plaintext session. */
-    public Optional<Handshake> handshake() {
-        return Optional.ofNullable(handshake);
-    }
-
-    /** The underlying socket. */
-    public Socket socket() {
-        return channel.socket();
-    }
-
-    /**
-     * The TLS socket.
-     *
-     * @throws IllegalStateException if the session is plaintext
-     */
-    public SSLSocket sslSocket() {
-        if (!isTls()) {
-            throw new IllegalStateException("TLS is off: the server did not offer or refused STARTTLS");
-        }
-        return (SSLSocket) channel.socket();
-    }
-
-    /** The capabilities announced after TLS, upper case (for example {@code IMAP4REV1}, {@code AUTH=PLAIN}). */
-    public Set<String> capabilities() {
-        return capabilities;
+    /** Whether the server announced {@code capability} (after TLS when TLS is on), ignoring case. */
+    public boolean hasCapability(String capability) {
+        return capabilities().contains(capability.toUpperCase(Locale.ROOT));
     }
 
     /**
@@ -91,9 +63,9 @@ public final class ImapSession implements Closeable {
         Wire.requireSafe("user", user);
         Wire.requireSafe("password", password);
         channel.requireTlsForCredentials();
-        if (capabilities.contains("LOGINDISABLED")) {
+        if (hasCapability("LOGINDISABLED")) {
             throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " announces LOGINDISABLED after TLS: "
-                    + "LOGIN is not allowed (capabilities " + capabilities + ")");
+                    + "LOGIN is not allowed (capabilities " + capabilities() + ")");
         }
         String tag = tags.next();
         List<byte[]> literals = new ArrayList<>();
@@ -252,7 +224,7 @@ public final class ImapSession implements Closeable {
 
     @Override
     public String toString() {
-        return "ImapSession{" + channel.peer() + ", " + (isTls() ? handshake : "plaintext") + ", capabilities="
-                + capabilities + '}';
+        return "ImapSession{" + channel.peer() + ", " + (isTls() ? handshake().orElseThrow() : "plaintext") + ", capabilities="
+                + capabilities() + '}';
     }
 }

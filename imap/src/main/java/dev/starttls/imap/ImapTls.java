@@ -1,11 +1,11 @@
 package dev.starttls.imap;
 
+import dev.starttls.Endpoint;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
-import dev.starttls.Upgrader;
+import dev.starttls.spi.StartTls;
 import dev.starttls.internal.HostNames;
 import java.net.Socket;
-import java.util.Objects;
 
 /**
  * TLS for IMAP: STARTTLS on a connection you already have (RFC 3501 6.2.1, RFC 9051), implicit TLS on port 993
@@ -42,20 +42,25 @@ public final class ImapTls {
 
     /** STARTTLS on a freshly connected socket: greeting, capabilities, STARTTLS, handshake, CAPABILITY again. */
     public static ImapSession upgrade(Socket connected, String host, TlsPolicy policy) throws TlsUpgradeException {
-        Objects.requireNonNull(connected, "connected");
-        Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(policy, "policy");
-        return ImapDialogue.startTls(connected, host, policy);
+        return StartTls.upgrade(connected, StartTls.endpoint(connected, host), policy, new ImapDialogue());
     }
 
     /** Connects to {@code host:port} (143) and upgrades with STARTTLS. */
     public static ImapSession connect(String host, int port, TlsPolicy policy) throws TlsUpgradeException {
-        return upgrade(Upgrader.of(policy).connectPlain(host, port), host, policy);
+        return StartTls.connect(Endpoint.of(host, port), policy, new ImapDialogue());
     }
 
-    /** Connects with implicit TLS (993), then reads the greeting and the capabilities. */
+    /** Connects with implicit TLS (993), then reads the greeting and CAPABILITY. */
     public static ImapSession connectImplicit(String host, int port, TlsPolicy policy) throws TlsUpgradeException {
-        Objects.requireNonNull(policy, "policy");
-        return ImapDialogue.implicit(Upgrader.of(policy).connect(host, port), host, port, policy);
+        return StartTls.connectImplicit(Endpoint.of(host, port), policy, new ImapDialogue());
+    }
+
+    /**
+     * Implicit TLS on a socket you already have, connected to an IMAPS port (for example through a proxy tunnel).
+     *
+     * @param host the name to verify the server's certificate against
+     */
+    public static ImapSession implicit(Socket connected, String host, TlsPolicy policy) throws TlsUpgradeException {
+        return StartTls.implicit(connected, StartTls.endpoint(connected, host), policy, new ImapDialogue());
     }
 }

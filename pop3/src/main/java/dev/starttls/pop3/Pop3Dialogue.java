@@ -1,76 +1,49 @@
 package dev.starttls.pop3;
 
 import dev.starttls.Deadline;
-import dev.starttls.Handshake;
-import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
-import dev.starttls.internal.Channel;
-import dev.starttls.internal.NumericReply;
+import dev.starttls.UpgradeReport;
+import dev.starttls.spi.Channel;
+import dev.starttls.spi.NumericReply;
+import dev.starttls.spi.StartTlsDialogue;
+import dev.starttls.spi.UpgradeAnswer;
 import java.io.ByteArrayOutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLSocket;
+import java.util.Optional;
 
-/** The plaintext part of POP3 up to the switch (RFC 2595 4), and the reply reading every POP3 command shares. */
-final class Pop3Dialogue {
-    private Pop3Dialogue() {
+/** POP3's part of the STARTTLS procedure (RFC 2595 4: CAPA, STLS), and the reply reading every POP3 command shares. */
+final class Pop3Dialogue implements StartTlsDialogue<Pop3Session> {
+    @Override
+    public String protocol() {
+        return "POP3";
     }
 
-    static Pop3Session startTls(Socket socket, String host, TlsPolicy policy) throws TlsUpgradeException {
-        Channel plain = Channel.open(socket, policy, host, socket.getPort());
-        return plain.closeOnFailure(() -> {
-            expectGreeting(plain);
-            List<String> capabilities = capa(plain);
-            if (!Pop3Session.hasCapability(capabilities, "STLS")) {
-                if (policy.isOpportunistic()) {
-                    return new Pop3Session(plain, null, capabilities);
-                }
-                throw new TlsUpgradeException(Failure.STARTTLS_NOT_OFFERED, plain.peer() + " did not offer STLS in "
-                        + "its CAPA reply (possible STARTTLS stripping); TLS is required by the policy",
-                        String.join("\n", capabilities), null);
-            }
-            plain.send("STLS");
-            String goAhead = readStatus(plain, plain.replyDeadline());
-            if (!isOk(goAhead)) {
-                if (policy.isOpportunistic() && goAhead.startsWith("-ERR")) {
-                    return new Pop3Session(plain, null, capabilities);
-                }
-                throw new TlsUpgradeException(Failure.STARTTLS_REFUSED, plain.peer() + " refused STLS: "
-                        + NumericReply.quote(goAhead), goAhead, null);
-            }
-            return afterHandshake(plain.startTls());
-        });
+    @Override
+    public String upgradeCommand() {
+        return "STLS";
     }
 
-    static Pop3Session implicit(SSLSocket tls, String host, int port, TlsPolicy policy) throws TlsUpgradeException {
-        Channel channel = Channel.open(tls, policy, host, port);
-        return channel.closeOnFailure(() -> {
-            expectGreeting(channel);
-            return afterHandshake(channel);
-        });
+    @Override
+    public int implicitPort() {
+        return Pop3Tls.POP3S_PORT;
     }
 
-    /** RFC 2595 4: the client must discard what it learned before TLS and ask again. */
-    private static Pop3Session afterHandshake(Channel channel) throws TlsUpgradeException {
-        return channel.closeOnFailure(() -> {
-            Handshake handshake = channel.tlsHandshake();
-            return new Pop3Session(channel, handshake, capa(channel));
-        });
-    }
-
-    private static void expectGreeting(Channel channel) throws TlsUpgradeException {
+    @Override
+    public Optional<String> readGreeting(Channel channel) throws TlsUpgradeException {
         String greeting = readStatus(channel, channel.replyDeadline());
         if (!isOk(greeting)) {
             throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " refused the session in its greeting: "
                     + NumericReply.quote(greeting), greeting, null);
         }
+        return Optional.empty();
     }
 
     /** CAPA (RFC 2449); a server that answers {@code -ERR} has no capabilities, STLS included. */
-    private static List<String> capa(Channel channel) throws TlsUpgradeException {
+    @Override
+    public List<String> capabilities(Channel channel) throws TlsUpgradeException {
         channel.send("CAPA");
         Deadline deadline = channel.replyDeadline();
         if (!isOk(readStatus(channel, deadline))) {
@@ -88,6 +61,24 @@ final class Pop3Dialogue {
             }
             capabilities.add(line.startsWith("..") ? line.substring(1) : line);
         }
+    }
+
+    @Override
+    public boolean offersUpgrade(List<String> capabilities) {
+        return Pop3Session.hasCapability(capabilities, "STLS");
+    }
+
+    /** RFC 2595 4: {@code +OK} is the go-ahead, {@code -ERR} the refusal. */
+    @Override
+    public UpgradeAnswer requestUpgrade(Channel plain) throws TlsUpgradeException {
+        plain.send("STLS");
+        String answer = readStatus(plain, plain.replyDeadline());
+        return isOk(answer) ? UpgradeAnswer.goAhead() : UpgradeAnswer.refused(answer, -1);
+    }
+
+    @Override
+    public Pop3Session session(Channel channel, List<String> capabilities, UpgradeReport report) {
+        return new Pop3Session(channel, capabilities, report);
     }
 
     /** Reads a status line; anything but {@code +OK} / {@code -ERR} is a protocol failure. */

@@ -3,10 +3,11 @@ package dev.starttls.pop3;
 import dev.starttls.Handshake;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
-import dev.starttls.internal.Channel;
-import dev.starttls.internal.NumericReply;
+import dev.starttls.UpgradeReport;
+import dev.starttls.spi.Channel;
+import dev.starttls.spi.ChannelSession;
+import dev.starttls.spi.NumericReply;
 import dev.starttls.internal.Wire;
-import java.io.Closeable;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -34,19 +35,16 @@ import javax.net.ssl.SSLSocket;
  *
  * @since 0.1
  */
-public final class Pop3Session implements Closeable {
+public final class Pop3Session extends ChannelSession {
     /** The answer to STAT: how many messages and how many octets in the maildrop. */
     public record Stat(int messages, long octets) {
     }
 
     private final Channel channel;
-    private final Handshake handshake;
-    private final List<String> capabilities;
 
-    Pop3Session(Channel channel, Handshake handshake, List<String> capabilities) {
+    Pop3Session(Channel channel, List<String> capabilities, UpgradeReport report) {
+        super(channel, capabilities, report);
         this.channel = channel;
-        this.handshake = handshake;
-        this.capabilities = List.copyOf(capabilities);
     }
 
     static boolean hasCapability(List<String> capabilities, String name) {
@@ -59,41 +57,9 @@ public final class Pop3Session implements Closeable {
         return false;
     }
 
-    /** Whether the connection is encrypted; {@code false} only after an opportunistic fallback. */
-    public boolean isTls() {
-        return handshake != null;
-    }
-
-    /** What the handshake negotiated; empty for a plaintext session. */
-    public Optional<Handshake> handshake() {
-        return Optional.ofNullable(handshake);
-    }
-
-    /** The underlying socket. */
-    public Socket socket() {
-        return channel.socket();
-    }
-
-    /**
-     * The TLS socket.
-     *
-     * @throws IllegalStateException if the session is plaintext
-     */
-    public SSLSocket sslSocket() {
-        if (!isTls()) {
-            throw new IllegalStateException("TLS is off: the server did not offer or refused STLS");
-        }
-        return (SSLSocket) channel.socket();
-    }
-
-    /** The CAPA lines the server sent after TLS (empty if it does not support CAPA). */
-    public List<String> capabilities() {
-        return capabilities;
-    }
-
     /** Whether a capability (the first word of a CAPA line) was announced, ignoring case. */
     public boolean supports(String capability) {
-        return hasCapability(capabilities, capability);
+        return hasCapability(capabilities(), capability);
     }
 
     /**
@@ -201,7 +167,7 @@ public final class Pop3Session implements Closeable {
 
     @Override
     public String toString() {
-        return "Pop3Session{" + channel.peer() + ", " + (isTls() ? handshake : "plaintext") + ", capabilities="
-                + capabilities.stream().map(c -> c.split(" ")[0].toUpperCase(Locale.ROOT)).toList() + '}';
+        return "Pop3Session{" + channel.peer() + ", " + (isTls() ? handshake().orElseThrow() : "plaintext") + ", capabilities="
+                + capabilities().stream().map(c -> c.split(" ")[0].toUpperCase(Locale.ROOT)).toList() + '}';
     }
 }

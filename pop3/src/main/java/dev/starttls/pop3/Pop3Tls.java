@@ -1,11 +1,11 @@
 package dev.starttls.pop3;
 
+import dev.starttls.Endpoint;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
-import dev.starttls.Upgrader;
+import dev.starttls.spi.StartTls;
 import dev.starttls.internal.HostNames;
 import java.net.Socket;
-import java.util.Objects;
 
 /**
  * TLS for POP3: STLS on a connection you already have (RFC 2595 section 4), implicit TLS on port 995 (RFC 8314), or
@@ -40,20 +40,25 @@ public final class Pop3Tls {
 
     /** STLS on a freshly connected socket: greeting, CAPA, STLS, handshake, CAPA again. */
     public static Pop3Session upgrade(Socket connected, String host, TlsPolicy policy) throws TlsUpgradeException {
-        Objects.requireNonNull(connected, "connected");
-        Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(policy, "policy");
-        return Pop3Dialogue.startTls(connected, host, policy);
+        return StartTls.upgrade(connected, StartTls.endpoint(connected, host), policy, new Pop3Dialogue());
     }
 
     /** Connects to {@code host:port} (110) and upgrades with STLS. */
     public static Pop3Session connect(String host, int port, TlsPolicy policy) throws TlsUpgradeException {
-        return upgrade(Upgrader.of(policy).connectPlain(host, port), host, policy);
+        return StartTls.connect(Endpoint.of(host, port), policy, new Pop3Dialogue());
     }
 
     /** Connects with implicit TLS (995), then reads the greeting and CAPA. */
     public static Pop3Session connectImplicit(String host, int port, TlsPolicy policy) throws TlsUpgradeException {
-        Objects.requireNonNull(policy, "policy");
-        return Pop3Dialogue.implicit(Upgrader.of(policy).connect(host, port), host, port, policy);
+        return StartTls.connectImplicit(Endpoint.of(host, port), policy, new Pop3Dialogue());
+    }
+
+    /**
+     * Implicit TLS on a socket you already have, connected to a POP3S port (for example through a proxy tunnel).
+     *
+     * @param host the name to verify the server's certificate against
+     */
+    public static Pop3Session implicit(Socket connected, String host, TlsPolicy policy) throws TlsUpgradeException {
+        return StartTls.implicit(connected, StartTls.endpoint(connected, host), policy, new Pop3Dialogue());
     }
 }

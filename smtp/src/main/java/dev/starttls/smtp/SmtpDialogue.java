@@ -1,83 +1,90 @@
 package dev.starttls.smtp;
 
-import dev.starttls.Handshake;
-import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
-import dev.starttls.internal.Channel;
-import dev.starttls.internal.NumericReply;
+import dev.starttls.UpgradeReport;
+import dev.starttls.spi.Channel;
+import dev.starttls.spi.NumericReply;
+import dev.starttls.spi.StartTlsDialogue;
+import dev.starttls.spi.UpgradeAnswer;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.Socket;
-import javax.net.ssl.SSLSocket;
+import java.util.List;
+import java.util.Optional;
 
-/** The plaintext part of SMTP up to the switch, as RFC 3207 section 4 describes it, and the EHLO after it. */
-final class SmtpDialogue {
-    private SmtpDialogue() {
+/** SMTP's part of the STARTTLS procedure (RFC 3207 4): greeting, EHLO, STARTTLS and its 220. */
+final class SmtpDialogue implements StartTlsDialogue<SmtpSession> {
+    private String ehloName;
+    private NumericReply lastEhlo;
+
+    @Override
+    public String protocol() {
+        return "SMTP";
     }
 
-    static SmtpSession startTls(Socket socket, String host, TlsPolicy policy) throws TlsUpgradeException {
-        Channel plain = Channel.open(socket, policy, host, socket.getPort());
-        return plain.closeOnFailure(() -> {
-            expectGreeting(plain);
-            String ehloName = ehloName(socket.getLocalAddress());
-            NumericReply ehlo = ehlo(plain, ehloName, Failure.STARTTLS_NOT_OFFERED);
-            if (!SmtpSession.parseExtensions(ehlo).containsKey("STARTTLS")) {
-                if (policy.isOpportunistic()) {
-                    return new SmtpSession(plain, null, ehlo, ehloName);
-                }
-                throw new TlsUpgradeException(Failure.STARTTLS_NOT_OFFERED, plain.peer() + " did not offer STARTTLS "
-                        + "in its EHLO reply (possible STARTTLS stripping); TLS is required by the policy", ehlo.text(),
-                        null);
-            }
-            plain.send("STARTTLS");
-            NumericReply goAhead = plain.readNumericReply();
-            if (goAhead.code() != 220) {
-                if (policy.isOpportunistic() && goAhead.code() >= 400 && goAhead.code() < 500) {
-                    return new SmtpSession(plain, null, ehlo, ehloName); // RFC 3207 4.1: may go on without TLS
-                }
-                throw new TlsUpgradeException(Failure.STARTTLS_REFUSED, plain.peer() + " refused STARTTLS: "
-                        + goAhead.text(), goAhead.text(), null);
-            }
-            return afterHandshake(plain.startTls(), ehloName);
-        });
+    @Override
+    public String upgradeCommand() {
+        return "STARTTLS";
     }
 
-    static SmtpSession implicit(SSLSocket tls, String host, int port, TlsPolicy policy) throws TlsUpgradeException {
-        Channel channel = Channel.open(tls, policy, host, port);
-        return channel.closeOnFailure(() -> {
-            expectGreeting(channel);
-            return afterHandshake(channel, ehloName(tls.getLocalAddress()));
-        });
+    @Override
+    public int implicitPort() {
+        return SmtpTls.SUBMISSIONS_PORT;
     }
 
-    /** RFC 3207 4.2: forget everything learned before TLS and ask again. */
-    private static SmtpSession afterHandshake(Channel channel, String ehloName) throws TlsUpgradeException {
-        return channel.closeOnFailure(() -> {
-            Handshake handshake = channel.tlsHandshake();
-            NumericReply ehlo = ehlo(channel, ehloName, Failure.REJECTED);
-            return new SmtpSession(channel, handshake, ehlo, ehloName);
-        });
-    }
-
-    private static void expectGreeting(Channel channel) throws TlsUpgradeException {
+    @Override
+    public Optional<String> readGreeting(Channel channel) throws TlsUpgradeException {
         NumericReply greeting = channel.readNumericReply();
         if (greeting.code() != 220) {
-            throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " refused the session in its greeting: "
-                    + greeting.text(), greeting.text(), null);
+            throw greeting.failure(Failure.REJECTED, channel.peer() + " refused the session in its greeting: "
+                    + greeting.text());
         }
+        return Optional.empty();
     }
 
-    private static NumericReply ehlo(Channel channel, String ehloName, Failure onRefusal)
-            throws TlsUpgradeException {
+    /** EHLO: its keyword lines (the first line is the greeting, not a keyword). */
+    @Override
+    public List<String> capabilities(Channel channel) throws TlsUpgradeException {
+        if (ehloName == null) {
+            ehloName = ehloName(channel.socket().getLocalAddress());
+        }
         channel.send("EHLO " + ehloName);
         NumericReply reply = channel.readNumericReply();
         if (reply.code() != 250) {
-            throw new TlsUpgradeException(onRefusal, channel.peer() + " answered EHLO with " + reply.text()
-                    + (onRefusal == Failure.STARTTLS_NOT_OFFERED ? "; without EHLO there is no STARTTLS" : ""),
-                    reply.text(), null);
+            throw channel.isTls()
+                    ? reply.failure(Failure.REJECTED, channel.peer() + " answered EHLO with " + reply.text())
+                    : reply.failure(Failure.STARTTLS_NOT_OFFERED, channel.peer() + " answered EHLO with "
+                            + reply.text() + "; without EHLO there is no STARTTLS");
         }
-        return reply;
+        lastEhlo = reply;
+        return reply.lines().subList(1, reply.lines().size());
+    }
+
+    @Override
+    public String capabilitiesReply(List<String> capabilities) {
+        return lastEhlo == null ? String.join("\n", capabilities) : lastEhlo.text();
+    }
+
+    @Override
+    public boolean offersUpgrade(List<String> capabilities) {
+        return SmtpSession.parseExtensions(capabilities).containsKey("STARTTLS");
+    }
+
+    /** RFC 3207 4: 220 is the go-ahead; 454 (and any 4xx/5xx) a refusal after which a client may go on in clear. */
+    @Override
+    public UpgradeAnswer requestUpgrade(Channel plain) throws TlsUpgradeException {
+        plain.send("STARTTLS");
+        NumericReply reply = plain.readNumericReply();
+        if (reply.code() == 220) {
+            return UpgradeAnswer.goAhead();
+        }
+        return reply.code() >= 400 ? UpgradeAnswer.refused(reply.text(), reply.code())
+                : UpgradeAnswer.unexpected(reply.text(), reply.code());
+    }
+
+    @Override
+    public SmtpSession session(Channel channel, List<String> capabilities, UpgradeReport report) {
+        return new SmtpSession(channel, capabilities, report, ehloName);
     }
 
     /** RFC 5321 4.1.3 address literal of our end: no DNS lookup, always valid. */

@@ -1,5 +1,7 @@
 package dev.starttls.smtp;
 
+import dev.starttls.spi.NumericReply;
+
 import java.util.List;
 
 /**
@@ -30,13 +32,6 @@ public record SmtpReply(int code, List<String> lines) {
     /** The reply as sent on the wire, lines joined with newlines. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < lines.size(); i++) {
-            if (i > 0) {
-                sb.append('\n');
-            }
-            sb.append(code).append(i == lines.size() - 1 ? ' ' : '-').append(lines.get(i));
-        }
-        return sb.toString();
+        return new NumericReply(code, lines).text();
     }
 }

@@ -1,13 +1,15 @@
 package dev.starttls.smtp;
 
+import dev.starttls.Endpoint;
 import dev.starttls.Handshake;
+import dev.starttls.spi.ChannelSession;
+import dev.starttls.UpgradeReport;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
-import dev.starttls.internal.Channel;
-import dev.starttls.internal.NumericReply;
+import dev.starttls.spi.Channel;
+import dev.starttls.spi.NumericReply;
 import dev.starttls.internal.Wire;
 import java.io.ByteArrayOutputStream;
-import java.io.Closeable;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,23 +44,22 @@ import javax.net.ssl.SSLSocket;
  *
  * @since 0.1
  */
-public final class SmtpSession implements Closeable {
+public final class SmtpSession extends ChannelSession {
     private final Channel channel;
-    private final Handshake handshake;
     private final Map<String, String> extensions;
     private final String ehloName;
 
-    SmtpSession(Channel channel, Handshake handshake, NumericReply ehlo, String ehloName) {
+    SmtpSession(Channel channel, List<String> capabilities, UpgradeReport report, String ehloName) {
+        super(channel, capabilities, report);
         this.channel = channel;
-        this.handshake = handshake;
-        this.extensions = Collections.unmodifiableMap(parseExtensions(ehlo));
+        this.extensions = Collections.unmodifiableMap(parseExtensions(capabilities));
         this.ehloName = ehloName;
     }
 
-    /** Keywords (upper case) and their parameters from an EHLO reply; the first line is the greeting, not a keyword. */
-    static Map<String, String> parseExtensions(NumericReply ehlo) {
+    /** Keywords (upper case) and their parameters from the keyword lines of an EHLO reply. */
+    static Map<String, String> parseExtensions(List<String> keywordLines) {
         Map<String, String> result = new LinkedHashMap<>();
-        for (String line : ehlo.lines().subList(1, ehlo.lines().size())) {
+        for (String line : keywordLines) {
             String trimmed = line.trim();
             int space = trimmed.indexOf(' ');
             String keyword = (space < 0 ? trimmed : trimmed.substring(0, space)).toUpperCase(Locale.ROOT);
@@ -67,33 +68,6 @@ public final class SmtpSession implements Closeable {
             }
         }
         return result;
-    }
-
-    /** Whether the connection is encrypted; {@code false} only for an opportunistic policy that fell back. */
-    public boolean isTls() {
-        return handshake != null;
-    }
-
-    /** What the handshake negotiated; empty when the session is plaintext (opportunistic fallback). */
-    public Optional<Handshake> handshake() {
-        return Optional.ofNullable(handshake);
-    }
-
-    /** The underlying socket: an {@link SSLSocket} when {@link #isTls()}. */
-    public Socket socket() {
-        return channel.socket();
-    }
-
-    /**
-     * The TLS socket.
-     *
-     * @throws IllegalStateException if the session is plaintext (opportunistic fallback)
-     */
-    public SSLSocket sslSocket() {
-        if (!isTls()) {
-            throw new IllegalStateException("TLS is off: the server did not offer or refused STARTTLS");
-        }
-        return (SSLSocket) channel.socket();
     }
 
     /** The EHLO keywords the server announced (after TLS, when TLS is on), upper case, in order. */
@@ -287,7 +261,7 @@ public final class SmtpSession implements Closeable {
 
     @Override
     public String toString() {
-        return "SmtpSession{" + channel.peer() + ", " + (isTls() ? handshake : "plaintext") + ", extensions="
-                + extensions.keySet() + '}';
+        return "SmtpSession{" + channel.peer() + ", " + (isTls() ? handshake().orElseThrow() : "plaintext")
+                + ", extensions=" + extensions.keySet() + '}';
     }
 }

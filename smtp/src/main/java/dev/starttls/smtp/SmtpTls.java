@@ -1,11 +1,11 @@
 package dev.starttls.smtp;
 
+import dev.starttls.Endpoint;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
-import dev.starttls.Upgrader;
 import dev.starttls.internal.HostNames;
+import dev.starttls.spi.StartTls;
 import java.net.Socket;
-import java.util.Objects;
 
 /**
  * TLS for SMTP: STARTTLS on a connection you already have (RFC 3207), implicit TLS on port 465 (RFC 8314), or both
@@ -37,7 +37,8 @@ public final class SmtpTls {
 
     /**
      * STARTTLS on a freshly connected socket with {@link TlsPolicy#defaults()}; the host name to verify is the one the
-     * socket was connected with (its unresolved host string; never a reverse-DNS name).
+     * socket was connected with (see {@code HostNames.connectedHost}: never a reverse-DNS name; for a
+     * {@code TunneledSocket}, the tunnel's target).
      */
     public static SmtpSession upgrade(Socket connected) throws TlsUpgradeException {
         return upgrade(connected, HostNames.connectedHost(connected), TlsPolicy.defaults());
@@ -50,22 +51,28 @@ public final class SmtpTls {
      * @param host the name to verify the server's certificate against
      */
     public static SmtpSession upgrade(Socket connected, String host, TlsPolicy policy) throws TlsUpgradeException {
-        Objects.requireNonNull(connected, "connected");
-        Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(policy, "policy");
-        return SmtpDialogue.startTls(connected, host, policy);
+        return StartTls.upgrade(connected, StartTls.endpoint(connected, host), policy,
+                new SmtpDialogue());
     }
 
     /** Connects to {@code host:port} (587 or 25) and upgrades with STARTTLS. */
     public static SmtpSession connect(String host, int port, TlsPolicy policy) throws TlsUpgradeException {
-        Socket socket = Upgrader.of(policy).connectPlain(host, port);
-        return upgrade(socket, host, policy);
+        return StartTls.connect(Endpoint.of(host, port), policy, new SmtpDialogue());
     }
 
     /** Connects with implicit TLS (port 465), then reads the greeting and sends EHLO. */
     public static SmtpSession connectImplicit(String host, int port, TlsPolicy policy) throws TlsUpgradeException {
-        Objects.requireNonNull(policy, "policy");
-        return SmtpDialogue.implicit(Upgrader.of(policy).connect(host, port), host, port, policy);
+        return StartTls.connectImplicit(Endpoint.of(host, port), policy, new SmtpDialogue());
     }
 
+    /**
+     * Implicit TLS on a socket you already have, connected to an SMTPS port (for example through a proxy tunnel):
+     * the handshake at once, then the greeting and EHLO inside TLS.
+     *
+     * @param host the name to verify the server's certificate against
+     */
+    public static SmtpSession implicit(Socket connected, String host, TlsPolicy policy) throws TlsUpgradeException {
+        return StartTls.implicit(connected, StartTls.endpoint(connected, host), policy,
+                new SmtpDialogue());
+    }
 }

@@ -10,7 +10,7 @@ import dev.starttls.Deadline;
 import dev.starttls.LineReader;
 import dev.starttls.TlsPolicy;
 import dev.starttls.Upgrader;
-import dev.starttls.internal.NumericReply;
+import dev.starttls.spi.NumericReply;
 import javax.net.ssl.SSLSocket;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;

@@ -3,7 +3,7 @@ package dev.starttls.testkit;
 import dev.starttls.Deadline;
 import dev.starttls.LineReader;
 import dev.starttls.Upgrader;
-import dev.starttls.internal.NumericReply;
+import dev.starttls.spi.NumericReply;
 import dev.starttls.internal.Wire;
 import java.io.IOException;
 import java.io.OutputStream;

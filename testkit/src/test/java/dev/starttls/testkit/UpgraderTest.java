@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.starttls.Deadline;
+import dev.starttls.Endpoint;
 import dev.starttls.Handshake;
+import dev.starttls.TlsConnection;
 import dev.starttls.LineReader;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
@@ -51,9 +53,10 @@ class UpgraderTest {
     @Test
     void handshakeReportsProtocolSuitePeerChainAndDuration() throws Exception {
         HeldCertificate cert = ca.issue("localhost", "127.0.0.1");
-        try (ScriptedServer server = tlsServer(cert);
-                SSLSocket tls = Upgrader.of(ca.trustingPolicy()).connect("localhost", server.port())) {
-            Handshake handshake = Handshake.of(tls);
+        try (ScriptedServer server = tlsServer(cert)) {
+            TlsConnection connection = Upgrader.of(ca.trustingPolicy()).connect(Endpoint.of("localhost", server.port()));
+            SSLSocket tls = connection.socket();
+            Handshake handshake = connection.handshake();
             assertEquals("TLSv1.3", handshake.protocol());
             assertTrue(handshake.cipherSuite().startsWith("TLS_"), handshake.cipherSuite());
             assertEquals(cert.certificate(), handshake.peerCertificates().get(0));
@@ -61,6 +64,7 @@ class UpgraderTest {
             assertFalse(handshake.resumed());
             assertTrue(handshake.duration().toNanos() > 0);
             assertEquals("hello over TLS", LineReader.of(tls, 1024).readLine(Deadline.after(WAIT)));
+            tls.close();
         }
     }
 
@@ -296,14 +300,16 @@ class UpgraderTest {
         HeldCertificate cert = ca.issue("localhost");
         try (ScriptedServer server = tlsServer(cert)) {
             Handshake first;
-            try (SSLSocket tls = Upgrader.of(policy).connect("localhost", server.port())) {
-                first = Handshake.of(tls);
+            TlsConnection firstConnection = Upgrader.of(policy).connect(Endpoint.of("localhost", server.port()));
+            try (SSLSocket tls = firstConnection.socket()) {
+                first = firstConnection.handshake();
                 // TLS 1.3 tickets arrive after the handshake: read once so the ticket is processed
                 LineReader.of(tls, 1024).readLine(Deadline.after(WAIT));
             }
             Handshake second;
-            try (SSLSocket tls = Upgrader.of(policy).connect("localhost", server.port())) {
-                second = Handshake.of(tls);
+            TlsConnection secondConnection = Upgrader.of(policy).connect(Endpoint.of("localhost", server.port()));
+            try (SSLSocket tls = secondConnection.socket()) {
+                second = secondConnection.handshake();
             }
             assertFalse(first.resumed());
             assertTrue(second.resumed(), second.toString());

@@ -1,30 +1,48 @@
-package dev.starttls.internal;
+package dev.starttls.spi;
 
 import dev.starttls.Deadline;
+import dev.starttls.Endpoint;
 import dev.starttls.Handshake;
 import dev.starttls.LineReader;
+import dev.starttls.TlsConnection;
 import dev.starttls.TlsPolicy;
-import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.TlsUpgradeException;
+import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.Upgrader;
+import dev.starttls.internal.Failures;
+import dev.starttls.internal.Wire;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 
 /**
  * One side of a text protocol dialogue: a socket, its bounded line reader and its output, under a policy's limits and
- * deadlines. Protocol modules talk through this and never touch the socket's streams themselves. Not API.
+ * deadlines, talking to one {@link Endpoint}. Protocol modules talk through this and never touch the socket's streams
+ * themselves.
+ *
+ * <pre>{@code
+ * Channel plain = Channel.open(socket, policy, Endpoint.of("mail.example.com", 587));
+ * NumericReply greeting = plain.readNumericReply();
+ * plain.send("STARTTLS");
+ * ...
+ * Channel tls = plain.startTls();     // refuses pending plaintext, upgrades, measures the handshake
+ * }</pre>
+ *
+ * <p>Part of the SPI for protocol modules, not for application code. Not thread-safe, except {@link #close()}.
+ *
+ * @since 0.1
  */
 public final class Channel implements Closeable {
     private final Socket socket;
     private final LineReader reader;
     private final OutputStream out;
     private final TlsPolicy policy;
-    private final String host;
-    private final int port;
+    private final Endpoint endpoint;
+    private final Handshake handshake;
     private volatile boolean closed;
 
     /** One step of a dialogue that may fail. */
@@ -33,49 +51,59 @@ public final class Channel implements Closeable {
         T run() throws TlsUpgradeException;
     }
 
-    private Channel(Socket socket, TlsPolicy policy, String host, int port) throws IOException {
+    private Channel(Socket socket, TlsPolicy policy, Endpoint endpoint, Handshake handshake) throws IOException {
         this.socket = socket;
         this.reader = LineReader.of(socket, policy);
         this.out = socket.getOutputStream();
         this.policy = policy;
-        this.host = host;
-        this.port = port;
+        this.endpoint = endpoint;
+        this.handshake = handshake;
     }
 
     /**
-     * A channel on {@code socket} to the server the caller named {@code host} (the name certificates are checked
-     * against) on {@code port}.
+     * A channel on {@code socket} (plain, or TLS that this library did not upgrade) to {@code endpoint}.
      *
      * @throws TlsUpgradeException {@code CLOSED} if the socket's streams cannot be had; the socket is then closed
      */
-    public static Channel open(Socket socket, TlsPolicy policy, String host, int port) throws TlsUpgradeException {
+    public static Channel open(Socket socket, TlsPolicy policy, Endpoint endpoint) throws TlsUpgradeException {
+        return open(socket, policy, endpoint, null);
+    }
+
+    /** A channel on a connection this library upgraded, keeping its measured handshake. */
+    public static Channel open(TlsConnection tls, TlsPolicy policy, Endpoint endpoint) throws TlsUpgradeException {
+        return open(tls.socket(), policy, endpoint, tls.handshake());
+    }
+
+    private static Channel open(Socket socket, TlsPolicy policy, Endpoint endpoint, Handshake handshake)
+            throws TlsUpgradeException {
         try {
             socket.setTcpNoDelay(true);
-            return new Channel(socket, policy, host, port);
+            return new Channel(socket, policy, endpoint, handshake);
         } catch (IOException e) {
             Failures.closeQuietly(socket);
-            throw Failures.of(e, "cannot use the connection to " + host + ":" + port);
+            throw Failures.of(e, "cannot use the connection to " + endpoint);
         }
     }
 
     /**
-     * The switch, once the server's go-ahead has been read: refuses pending plaintext, upgrades with the policy and
-     * returns the channel on the TLS socket. This channel must not be used any more.
+     * The switch, once the server's go-ahead has been read: refuses pending plaintext ({@code INJECTION}), upgrades
+     * to this channel's endpoint and returns the channel on the TLS socket. This channel must not be used any more.
      */
     public Channel startTls() throws TlsUpgradeException {
-        return open(Upgrader.of(policy).upgrade(reader, host, port), policy, host, port);
+        return open(Upgrader.of(policy).upgrade(reader, endpoint), policy, endpoint);
     }
 
-    /**
-     * What the handshake of this channel's TLS socket negotiated.
-     *
-     * @throws IllegalStateException if the channel is not TLS
-     */
-    public Handshake tlsHandshake() {
-        if (!(socket instanceof SSLSocket)) {
-            throw new IllegalStateException("the connection to " + peer() + " is not TLS");
+    /** What the handshake of this channel's TLS socket negotiated; empty on a plaintext channel. */
+    public Optional<Handshake> handshake() {
+        if (handshake != null) {
+            return Optional.of(handshake);
         }
-        return Handshake.of((SSLSocket) socket);
+        return socket instanceof SSLSocket ? Optional.of(Handshake.of((SSLSocket) socket)) : Optional.empty();
+    }
+
+    /** Whether this channel runs over TLS. */
+    public boolean isTls() {
+        return socket instanceof SSLSocket;
     }
 
     /** Runs {@code step}; if it fails, closes this channel before the failure propagates. */
@@ -108,6 +136,18 @@ public final class Channel implements Closeable {
         return socket;
     }
 
+    /**
+     * The TLS socket.
+     *
+     * @throws IllegalStateException naming the peer if the channel is not TLS
+     */
+    public SSLSocket sslSocket() {
+        if (!(socket instanceof SSLSocket)) {
+            throw new IllegalStateException("the connection to " + peer() + " is not TLS (opportunistic fallback)");
+        }
+        return (SSLSocket) socket;
+    }
+
     public LineReader reader() {
         return reader;
     }
@@ -116,9 +156,13 @@ public final class Channel implements Closeable {
         return policy;
     }
 
-    /** {@code host:port} of the server, for messages. */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** {@code host:port} of the server as the caller named it, for messages. */
     public String peer() {
-        return host + ":" + port;
+        return endpoint.toString();
     }
 
     /** A fresh deadline for one reply. */
@@ -171,9 +215,17 @@ public final class Channel implements Closeable {
         return reader.readLine(deadline);
     }
 
-    /** Reads one SMTP-style numeric reply under a fresh deadline. */
+    /** Reads one SMTP-style numeric reply (RFC 5321 4.2: every line carries the code) under a fresh deadline. */
     public NumericReply readNumericReply() throws TlsUpgradeException {
         return NumericReply.read(reader, replyDeadline(), policy.maxReplyLines());
+    }
+
+    /**
+     * Reads one FTP-style numeric reply (RFC 959 4.2: between {@code ddd-} and {@code ddd } the lines are free text)
+     * under a fresh deadline.
+     */
+    public NumericReply readRfc959Reply() throws TlsUpgradeException {
+        return NumericReply.readRfc959(reader, replyDeadline(), policy.maxReplyLines());
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.starttls.internal;
+package dev.starttls.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
