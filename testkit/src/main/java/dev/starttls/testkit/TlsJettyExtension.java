@@ -34,10 +34,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class TlsJettyExtension
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
+    private final Fixture<TlsJetty> jetty = new Fixture<>("TlsJetty", this::start);
     private String proxyUser;
     private String proxyPassword;
-    private TlsJetty jetty;
-    private boolean perClass;
 
     /** Makes the proxy demand these Basic credentials ({@code 407} without them). */
     public TlsJettyExtension withProxyUser(String user, String password) {
@@ -48,38 +47,26 @@ public final class TlsJettyExtension
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        perClass = true;
-        jetty = start();
+        jetty.beforeAll();
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        stop();
+        jetty.afterAll();
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        if (!perClass) {
-            jetty = start();
-        }
+        jetty.beforeEach();
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        if (!perClass) {
-            stop();
-        }
+        jetty.afterEach();
     }
 
     private TlsJetty start() {
         return proxyUser == null ? TlsJetty.start() : TlsJetty.start(proxyUser, proxyPassword);
-    }
-
-    private void stop() {
-        if (jetty != null) {
-            jetty.close();
-            jetty = null;
-        }
     }
 
     @Override
@@ -95,10 +82,7 @@ public final class TlsJettyExtension
 
     /** The running servers; only between the callbacks. */
     public TlsJetty get() {
-        if (jetty == null) {
-            throw new IllegalStateException("TlsJetty is not running: use it inside a test");
-        }
-        return jetty;
+        return jetty.get();
     }
 
     /** A client policy that trusts this instance's CA only. */
