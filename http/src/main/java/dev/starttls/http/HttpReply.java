@@ -1,8 +1,10 @@
 package dev.starttls.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -45,6 +47,18 @@ public record HttpReply(int status, String reason, List<Map.Entry<String, String
     /** The body decoded as UTF-8 (invalid bytes replaced). */
     public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** Equal when status, reason, fields and body bytes are equal. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HttpReply r && r.status == status && r.reason.equals(reason) && r.headers.equals(headers)
+                && Arrays.equals(r.body, body);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(status, reason, headers) * 31 + Arrays.hashCode(body);
     }
 
     @Override

@@ -139,6 +139,21 @@ class HttpTlsTest {
     }
 
     @Test
+    void runsImapStartTlsThroughTheTunnelWithTheGreetingInTheProxysSegment() throws Exception {
+        try (TlsGreenMail mail = TlsGreenMail.start(); ScriptedProxy proxy = ScriptedProxy.relayingWithGreeting()) {
+            mail.greenMail().setUser("alice@localhost", "alice", "secret");
+            TunneledSocket tunnel = HttpTls.tunnel(HttpProxy.of("127.0.0.1", proxy.port()), "localhost",
+                    mail.imapPort(), mail.clientPolicy());
+            assertTrue(tunnel.getInputStream().available() >= "* OK".length(), "the greeting came with the 200");
+            try (ImapSession imap = ImapTls.upgrade(tunnel, "localhost", mail.clientPolicy())) {
+                assertTrue(imap.isTls());
+                imap.login("alice", "secret");
+                assertEquals(0, imap.select("INBOX"));
+            }
+        }
+    }
+
+    @Test
     void logsInOverImapsThroughJettysTunnel(TlsJetty servers) throws Exception {
         try (TlsGreenMail mail = TlsGreenMail.start()) {
             mail.greenMail().setUser("alice@localhost", "alice", "secret");
