@@ -137,6 +137,7 @@ class HttpTunnelFailuresTest {
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(Failure.TIMEOUT, e.failure(), e.toString());
             assertTrue(millis < 1_800, "one deadline for the whole reply, not one per byte: " + millis + " ms");
+            proxy.awaitScript(AWAIT); // its next byte hit a closed connection
         }
     }
 
