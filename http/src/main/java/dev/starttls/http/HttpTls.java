@@ -3,6 +3,7 @@ package dev.starttls.http;
 import dev.starttls.Endpoint;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
+import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.TunneledSocket;
 import dev.starttls.spi.StartTls;
 import java.net.Socket;
@@ -79,7 +80,18 @@ public final class HttpTls {
     public static HttpSession connectThrough(HttpProxy proxy, String host, int port, TlsPolicy policy)
             throws TlsUpgradeException {
         TunneledSocket tunnel = tunnel(proxy, host, port, policy);
-        return implicit(tunnel, host, policy);
+        try {
+            return implicit(tunnel, host, policy);
+        } catch (TlsUpgradeException e) {
+            if (e.failure() != Failure.HANDSHAKE) {
+                throw e;
+            }
+            // garbage instead of TLS right after the proxy's 2xx is the proxy (or a captive portal) talking, not the
+            // target on a wrong port
+            throw new TlsUpgradeException(e.failure(), "through " + proxy + ", which answered 2xx to CONNECT: "
+                    + e.getMessage() + " (if the bytes are HTTP, the proxy answered itself instead of tunnelling)",
+                    e.reply().orElse(null), e.replyCode().orElse(-1), e);
+        }
     }
 
     /**

@@ -25,9 +25,7 @@ final class Tunnel {
         Socket socket = Upgrader.of(policy).connectPlain(proxy.host(), proxy.port());
         Channel channel = Channel.open(socket, policy, Endpoint.of(proxy.host(), proxy.port()));
         return channel.closeOnFailure(() -> {
-            channel.sendRaw(request);
-            Deadline deadline = channel.replyDeadline();
-            HttpHead head = HttpHead.readFinal(channel.reader(), deadline, policy.maxReplyLines(), proxy.toString());
+            HttpHead head = exchange(channel, request, proxy, target);
             if (head.status() / 100 != 2) {
                 throw refusal(proxy, target, head);
             }
@@ -40,6 +38,19 @@ final class Tunnel {
                 throw Failures.of(e, "cannot use the tunnel to " + target + " through " + proxy);
             }
         });
+    }
+
+    /** Sends the request and reads the answer under one deadline; failures name the step and the proxy. */
+    private static HttpHead exchange(Channel channel, byte[] request, HttpProxy proxy, Endpoint target)
+            throws TlsUpgradeException {
+        try {
+            channel.sendRaw(request);
+            Deadline deadline = channel.replyDeadline();
+            return HttpHead.readFinal(channel.reader(), deadline, channel.policy().maxReplyLines(), proxy.toString());
+        } catch (TlsUpgradeException e) {
+            throw new TlsUpgradeException(e.failure(), "CONNECT " + target + " through " + proxy + ": "
+                    + e.getMessage(), e.reply().orElse(null), e.replyCode().orElse(-1), e);
+        }
     }
 
     /** {@code CONNECT host:port HTTP/1.1}, {@code Host}, and the proxy's own credentials if it has any. */

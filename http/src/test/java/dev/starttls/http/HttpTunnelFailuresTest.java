@@ -101,6 +101,7 @@ class HttpTunnelFailuresTest {
             TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> HttpTls.connectThrough(
                     HttpProxy.of("127.0.0.1", proxy.port()), "localhost", jetty.httpsPort(), jetty.clientPolicy()));
             assertEquals(Failure.HANDSHAKE, e.failure(), e.toString());
+            assertTrue(e.getMessage().contains("the proxy answered itself"), e.getMessage());
             proxy.awaitScript(AWAIT);
         }
     }
@@ -136,6 +137,7 @@ class HttpTunnelFailuresTest {
                     HttpProxy.of("127.0.0.1", proxy.port()), "localhost", 8443, policy));
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(Failure.TIMEOUT, e.failure(), e.toString());
+            assertTrue(e.getMessage().startsWith("CONNECT localhost:8443 through proxy 127.0.0.1:"), e.getMessage());
             assertTrue(millis < 1_800, "one deadline for the whole reply, not one per byte: " + millis + " ms");
             proxy.awaitScript(AWAIT); // its next byte hit a closed connection
         }
