@@ -36,6 +36,7 @@ public final class LineReader {
     private int position;
     private int limit;
     private long received;
+    private String peerName;
 
     private LineReader(Socket socket, int maxLineLength) throws IOException {
         if (maxLineLength < 16) {
@@ -50,6 +51,16 @@ public final class LineReader {
     /** A reader on {@code socket} with the policy's maximum line length. */
     public static LineReader of(Socket socket, TlsPolicy policy) throws IOException {
         return new LineReader(socket, policy.maxLineLength());
+    }
+
+    /**
+     * A reader on {@code socket} to {@code endpoint}, with the policy's maximum line length; failures name the endpoint
+     * as the caller wrote it ({@code mail.example.com:587}), like every other message of the library.
+     */
+    public static LineReader of(Socket socket, TlsPolicy policy, Endpoint endpoint) throws IOException {
+        LineReader reader = new LineReader(socket, policy.maxLineLength());
+        reader.peerName = endpoint.toString();
+        return reader;
     }
 
     /** A reader on {@code socket} that refuses lines longer than {@code maxLineLength} bytes (without the CRLF). */
@@ -170,7 +181,8 @@ public final class LineReader {
 
     /** The peer's address for messages, as {@code host:port}. */
     String peer() {
-        return String.valueOf(socket.getRemoteSocketAddress()).replaceFirst("^/", "");
+        return peerName != null ? peerName
+                : String.valueOf(socket.getRemoteSocketAddress()).replaceFirst("^/", "");
     }
 
     private void checkLength(int length) throws TlsUpgradeException {
