@@ -1,6 +1,7 @@
 package dev.starttls;
 
 import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.internal.QuickAck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -205,6 +206,7 @@ public final class LineReader {
         int n;
         try {
             socket.setSoTimeout(deadline.remainingMillisForSocket());
+            QuickAck.rearm(socket); // a server's Nagle must not wait for our delayed ACK (FIELD-NOTES)
             n = in.read(buffer, limit, buffer.length - limit);
         } catch (SocketTimeoutException e) {
             throw timeout(deadline, e);
