@@ -49,7 +49,7 @@ public final class HttpsTestServer implements AutoCloseable {
         server = new Server();
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(certificate.keyStore());
-        tls.setKeyStorePassword(new String(HeldCertificate.KEY_STORE_PASSWORD));
+        tls.setKeyStorePassword(new String(HeldCertificate.keyStorePassword()));
         tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         HttpConfiguration config = new HttpConfiguration();
         config.addCustomizer(new SecureRequestCustomizer());
