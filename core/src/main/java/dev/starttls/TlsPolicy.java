@@ -82,6 +82,8 @@ public final class TlsPolicy {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final Duration handshakeTimeout;
+    private final Duration writeTimeout;
+    private final Duration writeTimeoutSetting; // null: follows the read timeout when copied and changed
     private final boolean opportunistic;
     private final int maxLineLength;
     private final int maxReplyLines;
@@ -103,6 +105,8 @@ public final class TlsPolicy {
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
+        this.writeTimeout = b.writeTimeout != null ? b.writeTimeout : b.readTimeout;
+        this.writeTimeoutSetting = b.writeTimeout;
         this.opportunistic = b.opportunistic;
         this.maxLineLength = b.maxLineLength;
         this.maxReplyLines = b.maxReplyLines;
@@ -158,6 +162,14 @@ public final class TlsPolicy {
     /** How long the TLS handshake may take in total. */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
+    }
+
+    /**
+     * How long one write (a command, a message) may block on a peer that stopped reading; the socket is closed when it
+     * passes. Equal to the read timeout unless set.
+     */
+    public Duration writeTimeout() {
+        return writeTimeout;
     }
 
     /**
@@ -262,7 +274,7 @@ public final class TlsPolicy {
                 + ", identity=" + (identityStore != null)
                 + ", mode=" + (opportunistic ? "opportunistic" : "required")
                 + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
-                + ", handshakeTimeout=" + handshakeTimeout + '}';
+                + ", handshakeTimeout=" + handshakeTimeout + ", writeTimeout=" + writeTimeout + '}';
     }
 
     /**
@@ -289,6 +301,7 @@ public final class TlsPolicy {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(30);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration writeTimeout; // null: the read timeout
         private boolean opportunistic;
         private int maxLineLength = 8192;
         private int maxReplyLines = 1000;
@@ -309,6 +322,7 @@ public final class TlsPolicy {
             connectTimeout = p.connectTimeout;
             readTimeout = p.readTimeout;
             handshakeTimeout = p.handshakeTimeout;
+            writeTimeout = p.writeTimeoutSetting;
             opportunistic = p.opportunistic;
             maxLineLength = p.maxLineLength;
             maxReplyLines = p.maxReplyLines;
@@ -437,6 +451,12 @@ public final class TlsPolicy {
         /** How long the TLS handshake may take in total; positive, at most a day. */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = positive("handshakeTimeout", timeout);
+            return this;
+        }
+
+        /** How long one write may block on a peer that stopped reading; positive; the read timeout by default. */
+        public Builder writeTimeout(Duration timeout) {
+            this.writeTimeout = positive("writeTimeout", timeout);
             return this;
         }
 

@@ -10,6 +10,7 @@ import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.Upgrader;
 import dev.starttls.internal.Failures;
+import dev.starttls.internal.Watchdog;
 import dev.starttls.internal.Wire;
 import java.io.Closeable;
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class Channel implements Closeable {
     private final TlsPolicy policy;
     private final Endpoint endpoint;
     private final Handshake handshake;
+    private final Socket transport;
     private volatile boolean closed;
 
     /** One step of a dialogue that may fail. */
@@ -51,8 +53,10 @@ public final class Channel implements Closeable {
         T run() throws TlsUpgradeException;
     }
 
-    private Channel(Socket socket, TlsPolicy policy, Endpoint endpoint, Handshake handshake) throws IOException {
+    private Channel(Socket socket, TlsPolicy policy, Endpoint endpoint, Handshake handshake, Socket transport)
+            throws IOException {
         this.socket = socket;
+        this.transport = transport;
         this.reader = LineReader.of(socket, policy, endpoint);
         this.out = socket.getOutputStream();
         this.policy = policy;
@@ -66,12 +70,16 @@ public final class Channel implements Closeable {
      * @throws TlsUpgradeException {@code CLOSED} if the socket's streams cannot be had; the socket is then closed
      */
     public static Channel open(Socket socket, TlsPolicy policy, Endpoint endpoint) throws TlsUpgradeException {
-        return open(socket, policy, endpoint, null);
+        return open(socket, policy, endpoint, null, socket);
     }
 
-    /** A channel on a connection this library upgraded, keeping its measured handshake. */
-    public static Channel open(TlsConnection tls, TlsPolicy policy, Endpoint endpoint) throws TlsUpgradeException {
-        return open(tls.socket(), policy, verifiedEndpoint(tls, endpoint), tls.handshake());
+    /**
+     * A channel on a connection this library upgraded from {@code plain}, keeping its measured handshake; a write that
+     * passes its deadline closes {@code plain}, which unblocks the TLS socket at once.
+     */
+    public static Channel open(TlsConnection tls, Socket plain, TlsPolicy policy, Endpoint endpoint)
+            throws TlsUpgradeException {
+        return open(tls.socket(), policy, verifiedEndpoint(tls, endpoint), tls.handshake(), plain);
     }
 
     /**
@@ -89,11 +97,11 @@ public final class Channel implements Closeable {
         }
     }
 
-    private static Channel open(Socket socket, TlsPolicy policy, Endpoint endpoint, Handshake handshake)
-            throws TlsUpgradeException {
+    private static Channel open(Socket socket, TlsPolicy policy, Endpoint endpoint, Handshake handshake,
+            Socket transport) throws TlsUpgradeException {
         try {
             socket.setTcpNoDelay(true);
-            return new Channel(socket, policy, endpoint, handshake);
+            return new Channel(socket, policy, endpoint, handshake, transport);
         } catch (IOException e) {
             Failures.closeQuietly(socket);
             throw Failures.of(e, "cannot use the connection to " + endpoint);
@@ -105,7 +113,7 @@ public final class Channel implements Closeable {
      * to this channel's endpoint and returns the channel on the TLS socket. This channel must not be used any more.
      */
     public Channel startTls() throws TlsUpgradeException {
-        return open(Upgrader.of(policy).upgrade(reader, endpoint), policy, endpoint);
+        return open(Upgrader.of(policy).upgrade(reader, endpoint), socket, policy, endpoint);
     }
 
     /** What the handshake of this channel's TLS socket negotiated; empty on a plaintext channel. */
@@ -190,8 +198,12 @@ public final class Channel implements Closeable {
      * closing a session never hangs on a silent server.
      */
     public Deadline closingDeadline() {
+        return Deadline.after(closingBound(policy.readTimeout()));
+    }
+
+    private static Duration closingBound(Duration timeout) {
         Duration wait = Duration.ofSeconds(2);
-        return Deadline.after(policy.readTimeout().compareTo(wait) < 0 ? policy.readTimeout() : wait);
+        return timeout.compareTo(wait) < 0 ? timeout : wait;
     }
 
     /**
@@ -206,22 +218,54 @@ public final class Channel implements Closeable {
         }
     }
 
-    /** Sends one command line (already checked for CR/LF by the caller) in one write. */
+    /** Sends one command line (already checked for CR/LF by the caller) in one write, under the write deadline. */
     public void send(String line) throws TlsUpgradeException {
-        try {
-            Wire.writeLine(out, line);
-        } catch (IOException e) {
-            throw Failures.of(e, "cannot write to " + peer());
-        }
+        write(() -> Wire.writeLine(out, line), policy.writeTimeout());
     }
 
-    /** Sends raw bytes (already framed) and flushes. */
+    /**
+     * Sends the polite goodbye on close (QUIT, LOGOUT) under the closing bound (the write timeout, at most two
+     * seconds), so that closing a session never hangs on a peer that stopped reading.
+     */
+    public void sendGoodbye(String line) throws TlsUpgradeException {
+        write(() -> Wire.writeLine(out, line), closingBound(policy.writeTimeout()));
+    }
+
+    /** Sends raw bytes (already framed) and flushes, under the write deadline. */
     public void sendRaw(byte[] bytes) throws TlsUpgradeException {
-        try {
+        write(() -> {
             out.write(bytes);
             out.flush();
+        }, policy.writeTimeout());
+    }
+
+    /** One write of the dialogue. */
+    @FunctionalInterface
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs one write under {@link TlsPolicy#writeTimeout()}: a peer that stops reading (zero TCP window) would block it
+     * forever, so the watchdog closes the plain socket under the channel when the deadline passes; that ends the write
+     * at once, where closing the TLS socket could itself block on its close_notify.
+     */
+    private void write(Write write, Duration timeout) throws TlsUpgradeException {
+        Watchdog.Guard deadline = Watchdog.closeAfter(transport, timeout);
+        IOException failure = null;
+        try {
+            write.run();
         } catch (IOException e) {
-            throw Failures.of(e, "cannot write to " + peer());
+            failure = e;
+        }
+        if (deadline.cancel()) {
+            closed = true;
+            Failures.closeQuietly(socket);
+            throw new TlsUpgradeException(Failure.TIMEOUT, "writing to " + peer() + " did not complete within "
+                    + timeout.toMillis() + " ms: the server stopped reading", failure);
+        }
+        if (failure != null) {
+            throw Failures.of(failure, "cannot write to " + peer());
         }
     }
 
@@ -243,9 +287,20 @@ public final class Channel implements Closeable {
         return NumericReply.readRfc959(reader, replyDeadline(), policy.maxReplyLines());
     }
 
+    /**
+     * Closes the channel. The plain socket is closed first when it is not the channel's own: a TLS socket's close sends
+     * close_notify, which must not block on a peer that stopped reading.
+     */
     @Override
     public void close() {
         closed = true;
+        if (transport == socket) {
+            Failures.closeQuietly(socket);
+            return;
+        }
+        Watchdog.Guard bound = Watchdog.closeAfter(transport, Duration.ofMillis(250)); // close_notify must not hang
         Failures.closeQuietly(socket);
+        bound.cancel();
+        Failures.closeQuietly(transport);
     }
 }

@@ -138,7 +138,7 @@ public final class StartTls {
             StartTlsDialogue<S> dialogue, Duration connect) throws TlsUpgradeException {
         check(connected, endpoint, policy, dialogue);
         TlsConnection tls = Upgrader.of(policy).upgrade(connected, endpoint);
-        Channel channel = Channel.open(tls, policy, endpoint);
+        Channel channel = Channel.open(tls, connected, policy, endpoint);
         return channel.closeOnFailure(() -> {
             dialogue.readGreeting(channel); // inside TLS nothing was in clear: a PREAUTH is fine
             return afterTls(channel, dialogue, true, List.of(), connect, Duration.ZERO);

@@ -181,7 +181,7 @@ public final class FtpSession extends ChannelSession {
             return;
         }
         try {
-            channel.send("QUIT");
+            channel.sendGoodbye("QUIT");
             NumericReply.readRfc959(channel.reader(), channel.closingDeadline(), 10);
         } catch (TlsUpgradeException ignored) {
             // closing anyway

@@ -143,7 +143,7 @@ public final class ImapSession extends ChannelSession {
         }
         try {
             String tag = tags.next();
-            channel.send(tag + " LOGOUT");
+            channel.sendGoodbye(tag + " LOGOUT");
             ImapDialogue.readUntilTagged(channel, tag, channel.closingDeadline(), null, true);
         } catch (TlsUpgradeException ignored) {
             // closing anyway

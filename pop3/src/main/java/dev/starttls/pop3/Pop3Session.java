@@ -139,7 +139,7 @@ public final class Pop3Session extends ChannelSession {
             return;
         }
         try {
-            channel.send("QUIT");
+            channel.sendGoodbye("QUIT");
             Pop3Dialogue.readStatus(channel, channel.closingDeadline());
         } catch (TlsUpgradeException ignored) {
             // closing anyway

@@ -194,7 +194,7 @@ public final class SmtpSession extends ChannelSession {
             return;
         }
         try {
-            channel.send("QUIT");
+            channel.sendGoodbye("QUIT");
             NumericReply.read(channel.reader(), channel.closingDeadline(), 10);
         } catch (TlsUpgradeException ignored) {
             // closing anyway

@@ -357,4 +357,70 @@ class SmtpFailuresTest {
         hello[45] = 0x13;
         return hello;
     }
+
+    /** A server that upgrades, accepts MAIL, RCPT and DATA inside TLS, then never reads again (zero TCP window). */
+    private ScriptedServer stopsReadingAfterTheUpgrade(java.util.concurrent.CountDownLatch release) {
+        HeldCertificate certificate = ca.issue("localhost");
+        return ScriptedServer.start(c -> {
+            greetAndOfferStartTls(c);
+            c.readLine(); // STARTTLS
+            c.sendLine("220 2.0.0 go ahead");
+            c.startTls(certificate);
+            c.readLine(); // EHLO
+            c.send("250-hostile.example\r\n250 AUTH PLAIN\r\n");
+            c.readLine(); // MAIL FROM
+            c.sendLine("250 ok");
+            c.readLine(); // RCPT TO
+            c.sendLine("250 ok");
+            c.readLine(); // DATA
+            c.sendLine("354 go on");
+            release.await(); // reads nothing more: the message fills both socket buffers and the write blocks
+        });
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aPeerThatStopsReadingCannotHoldSendPastTheWriteDeadline() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        TlsPolicy quick = policy.newBuilder().readTimeout(Duration.ofMillis(800)).build();
+        try (ScriptedServer server = stopsReadingAfterTheUpgrade(release)) {
+            SmtpSession smtp = SmtpTls.connect("localhost", server.port(), quick);
+            String big = "Subject: big\r\n\r\n" + "x".repeat(998) .concat("\r\n").repeat(20_000); // ~20 MB
+            long start = System.nanoTime();
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
+                    () -> smtp.send("a@example.com", List.of("b@example.com"), big));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(e.failure() == Failure.TIMEOUT || e.failure() == Failure.CLOSED, e.toString());
+            assertTrue(millis < 5_000, "send() was held for " + millis + " ms with an 800 ms write deadline");
+            assertTrue(smtp.socket().isClosed());
+            release.countDown();
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void closeReturnsWithinItsBoundWhenThePeerStoppedReading() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        TlsPolicy quick = policy.newBuilder().readTimeout(Duration.ofMillis(800)).build();
+        try (ScriptedServer server = stopsReadingAfterTheUpgrade(release)) {
+            SmtpSession smtp = SmtpTls.connect("localhost", server.port(), quick);
+            Thread sender = new Thread(() -> {
+                try {
+                    smtp.send("a@example.com", List.of("b@example.com"),
+                            "Subject: big\r\n\r\n" + "y".repeat(998).concat("\r\n").repeat(20_000));
+                } catch (TlsUpgradeException expected) {
+                    // the close below ends it
+                }
+            });
+            sender.start();
+            Thread.sleep(300); // the sender is blocked in write by now
+            long start = System.nanoTime();
+            smtp.close();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 3_000, "close() took " + millis + " ms");
+            sender.join(5_000);
+            assertFalse(sender.isAlive(), "the blocked send() ends when the session is closed");
+            release.countDown();
+        }
+    }
 }
