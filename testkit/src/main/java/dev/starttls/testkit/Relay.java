@@ -15,20 +15,21 @@ final class Relay {
     }
 
     /**
-     * Relays until either side ends: {@code a} to {@code b} on the calling thread, {@code b} to {@code a} on a thread
-     * of {@code executor}. {@code tap} (may be null) sees every chunk with its direction ({@code true} = from
-     * {@code a}).
+     * Relays until either side ends: {@code a} to {@code b} on the calling thread, {@code b} to {@code a} (written to
+     * {@code toA}, {@code a}'s own stream or a wrapper of it) on a thread of {@code executor}. {@code tap} (may be
+     * null) sees every chunk with its direction ({@code true} = from {@code a}).
      */
-    static void run(ExecutorService executor, Socket a, Socket b, BiConsumer<Boolean, byte[]> tap) {
-        executor.execute(() -> pump(b, a, false, tap));
-        pump(a, b, true, tap);
+    static void run(ExecutorService executor, Socket a, OutputStream toA, Socket b, BiConsumer<Boolean, byte[]> tap) {
+        executor.execute(() -> pump(b, a, toA, false, tap));
+        pump(a, b, null, true, tap);
     }
 
-    private static void pump(Socket from, Socket to, boolean direction, BiConsumer<Boolean, byte[]> tap) {
+    private static void pump(Socket from, Socket to, OutputStream toStream, boolean direction,
+            BiConsumer<Boolean, byte[]> tap) {
         byte[] buffer = new byte[16 * 1024];
         try {
             InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
+            OutputStream out = toStream != null ? toStream : to.getOutputStream();
             int n;
             while (true) {
                 QuickAck.enable(from); // re-armed before each read: the kernel leaves quick-ACK mode on its own
