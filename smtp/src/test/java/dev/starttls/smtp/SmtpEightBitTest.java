@@ -47,6 +47,10 @@ class SmtpEightBitTest {
         });
     }
 
+    private SmtpSession upgrade(ScriptedServer server) throws Exception {
+        return SmtpTls.upgrade(new Socket(InetAddress.getLoopbackAddress(), server.port()), "localhost", policy);
+    }
+
     private static String mailFrom(ScriptedServer server) {
         return server.received().stream().filter(l -> l.startsWith("[TLS] MAIL")).findFirst().orElseThrow();
     }
@@ -54,8 +58,7 @@ class SmtpEightBitTest {
     @Test
     void anEightBitBodyIsDeclaredWhenTheServerOffers8BitMime() throws Exception {
         try (ScriptedServer server = server("250-8BITMIME\r\n");
-                SmtpSession smtp = SmtpTls.upgrade(new Socket(InetAddress.getLoopbackAddress(), server.port()),
-                        "localhost", policy)) {
+                SmtpSession smtp = upgrade(server)) {
             smtp.send("a@example.com", List.of("b@example.com"), EIGHT_BIT);
             assertEquals("[TLS] MAIL FROM:<a@example.com> BODY=8BITMIME", mailFrom(server));
         }
@@ -64,8 +67,7 @@ class SmtpEightBitTest {
     @Test
     void aSevenBitBodyDeclaresNothing() throws Exception {
         try (ScriptedServer server = server("250-8BITMIME\r\n");
-                SmtpSession smtp = SmtpTls.upgrade(new Socket(InetAddress.getLoopbackAddress(), server.port()),
-                        "localhost", policy)) {
+                SmtpSession smtp = upgrade(server)) {
             smtp.send("a@example.com", List.of("b@example.com"), "Subject: hi\r\n\r\nplain\r\n");
             assertEquals("[TLS] MAIL FROM:<a@example.com>", mailFrom(server));
         }
@@ -74,8 +76,7 @@ class SmtpEightBitTest {
     @Test
     void anEightBitBodyWithout8BitMimeIsRefusedBeforeAnythingIsSent() throws Exception {
         try (ScriptedServer server = server("");
-                SmtpSession smtp = SmtpTls.upgrade(new Socket(InetAddress.getLoopbackAddress(), server.port()),
-                        "localhost", policy)) {
+                SmtpSession smtp = upgrade(server)) {
             TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
                     () -> smtp.send("a@example.com", List.of("b@example.com"), EIGHT_BIT));
             assertEquals(Failure.REJECTED, e.failure());
@@ -88,8 +89,7 @@ class SmtpEightBitTest {
     @Test
     void aUtf8AddressIsDeclaredWithSmtpUtf8() throws Exception {
         try (ScriptedServer server = server("250-8BITMIME\r\n250-SMTPUTF8\r\n");
-                SmtpSession smtp = SmtpTls.upgrade(new Socket(InetAddress.getLoopbackAddress(), server.port()),
-                        "localhost", policy)) {
+                SmtpSession smtp = upgrade(server)) {
             smtp.send("j\u00f6rg@example.com", List.of("b@example.com"), "Subject: hi\r\n\r\nplain\r\n");
             assertTrue(mailFrom(server).endsWith("> BODY=8BITMIME SMTPUTF8"), mailFrom(server));
         }
@@ -98,8 +98,7 @@ class SmtpEightBitTest {
     @Test
     void aUtf8AddressWithoutSmtpUtf8IsRefusedBeforeAnythingIsSent() throws Exception {
         try (ScriptedServer server = server("250-8BITMIME\r\n");
-                SmtpSession smtp = SmtpTls.upgrade(new Socket(InetAddress.getLoopbackAddress(), server.port()),
-                        "localhost", policy)) {
+                SmtpSession smtp = upgrade(server)) {
             TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
                     () -> smtp.send("a@example.com", List.of("b\u00f6@example.com"), "Subject: hi\r\n\r\nx\r\n"));
             assertEquals(Failure.REJECTED, e.failure());
