@@ -94,8 +94,10 @@ public final class Upgrader {
         LayeredSocket layered = new LayeredSocket(plain, endpoint.resumptionPort());
         try {
             plain.setTcpNoDelay(true);
-            tls = (SSLSocket) policy.sslContext().getSocketFactory().createSocket(layered, endpoint.resumptionHost(),
-                    endpoint.resumptionPort(), true);
+            // A null host makes JSSE use the name the socket was connected with, exactly as the caller gave it, and
+            // never a reverse-DNS name: the JDK exposes that name nowhere else (Endpoint.ofConnected).
+            tls = (SSLSocket) policy.sslContext().getSocketFactory().createSocket(layered,
+                    endpoint.verifiesConnectedName() ? null : endpoint.resumptionHost(), endpoint.resumptionPort(), true);
             tls.setUseClientMode(true);
             tls.setSSLParameters(policy.clientParameters(endpoint));
         } catch (IOException | RuntimeException e) {
@@ -136,6 +138,7 @@ public final class Upgrader {
      * Opens a plain TCP connection with the policy's connect timeout and {@code TCP_NODELAY}.
      *
      * @throws TlsUpgradeException {@code CONNECT} or {@code TIMEOUT}
+     * @throws IllegalArgumentException for a port outside 0-65535, before any socket is made
      */
     public Socket connectPlain(String host, int port) throws TlsUpgradeException {
         Endpoint.of(host, port); // checks host and port before a socket exists
@@ -144,6 +147,9 @@ public final class Upgrader {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), socketMillis(policy.connectTimeout()));
             return socket;
+        } catch (RuntimeException e) {
+            Failures.closeQuietly(socket);
+            throw e;
         } catch (IOException e) {
             Failures.closeQuietly(socket);
             TlsUpgradeException failure = Failures.of(e, "cannot connect to " + host + ":" + port);

@@ -4,7 +4,6 @@ import dev.starttls.Endpoint;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.spi.StartTls;
-import dev.starttls.internal.HostNames;
 import java.net.Socket;
 import java.util.Objects;
 import org.apache.commons.net.imap.IMAPSClient;
@@ -37,9 +36,14 @@ public final class ImapTls {
     private ImapTls() {
     }
 
-    /** STARTTLS on a freshly connected socket with the default policy, verifying the name it was connected with. */
+    /**
+     * The upgrade on a freshly connected socket with {@link TlsPolicy#defaults()}, verifying the certificate against
+     * the host name the socket was connected with ({@code new Socket("mail.example.com", port)}: that name, as given);
+     * a socket connected to an address is verified against the address, never against a name from reverse DNS; a
+     * {@code TunneledSocket} against its target. See {@link Endpoint#ofConnected(Socket)}.
+     */
     public static ImapSession upgrade(Socket connected) throws TlsUpgradeException {
-        return upgrade(connected, HostNames.connectedHost(connected), TlsPolicy.defaults());
+        return StartTls.upgrade(connected, StartTls.endpoint(connected), TlsPolicy.defaults(), new ImapDialogue());
     }
 
     /** STARTTLS on a freshly connected socket: greeting, capabilities, STARTTLS, handshake, CAPABILITY again. */

@@ -3,7 +3,6 @@ package dev.starttls.smtp;
 import dev.starttls.Endpoint;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
-import dev.starttls.internal.HostNames;
 import dev.starttls.spi.StartTls;
 import java.net.Socket;
 import java.util.Objects;
@@ -15,7 +14,7 @@ import org.apache.commons.net.smtp.SMTPSClient;
  *
  * <pre>{@code
  * Socket socket = new Socket("mail.example.com", 587);
- * try (SmtpSession smtp = SmtpTls.upgrade(socket)) {          // greeting, EHLO, STARTTLS, handshake, EHLO
+ * try (SmtpSession smtp = SmtpTls.upgrade(socket, "mail.example.com", TlsPolicy.defaults())) { // ... EHLO again
  *     smtp.authPlain("alice", password);
  *     smtp.send("alice@example.com", List.of("bob@example.com"), message);
  * }
@@ -38,12 +37,13 @@ public final class SmtpTls {
     }
 
     /**
-     * STARTTLS on a freshly connected socket with {@link TlsPolicy#defaults()}; the host name to verify is the one the
-     * socket was connected with (see {@code HostNames.connectedHost}: never a reverse-DNS name; for a
-     * {@code TunneledSocket}, the tunnel's target).
+     * The upgrade on a freshly connected socket with {@link TlsPolicy#defaults()}, verifying the certificate against
+     * the host name the socket was connected with ({@code new Socket("mail.example.com", port)}: that name, as given);
+     * a socket connected to an address is verified against the address, never against a name from reverse DNS; a
+     * {@code TunneledSocket} against its target. See {@link Endpoint#ofConnected(Socket)}.
      */
     public static SmtpSession upgrade(Socket connected) throws TlsUpgradeException {
-        return upgrade(connected, HostNames.connectedHost(connected), TlsPolicy.defaults());
+        return StartTls.upgrade(connected, StartTls.endpoint(connected), TlsPolicy.defaults(), new SmtpDialogue());
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.starttls.Deadline;
 import dev.starttls.LineReader;
 import dev.starttls.TlsPolicy;
 import dev.starttls.Upgrader;
+import dev.starttls.internal.QuickAck;
 import dev.starttls.internal.Wire;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -77,12 +78,12 @@ final class FrontConnection {
     }
 
     String readBackendLine() throws IOException {
-        QuickAck.enable(backend.socket());
+        QuickAck.rearm(backend.socket());
         return backend.readLine(Deadline.after(IDLE));
     }
 
     Deadline idleDeadline() {
-        QuickAck.enable(backend.socket());
+        QuickAck.rearm(backend.socket());
         return Deadline.after(IDLE);
     }
 

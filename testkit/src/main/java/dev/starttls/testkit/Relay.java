@@ -1,5 +1,6 @@
 package dev.starttls.testkit;
 
+import dev.starttls.internal.QuickAck;
 import dev.starttls.internal.Failures;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,10 +16,15 @@ final class Relay {
     }
 
     /**
-     * Relays until either side ends: {@code a} to {@code b} on the calling thread, {@code b} to {@code a} (written to
-     * {@code toA}, {@code a}'s own stream or a wrapper of it) on a thread of {@code executor}. {@code tap} (may be
-     * null) sees every chunk with its direction ({@code true} = from {@code a}).
+     * Relays until either side ends: {@code a} to {@code b} on the calling thread, {@code b} to {@code a} on a thread
+     * of {@code executor}. {@code tap} (may be null) sees every chunk with its direction ({@code true} = from
+     * {@code a}).
      */
+    static void run(ExecutorService executor, Socket a, Socket b, BiConsumer<Boolean, byte[]> tap) {
+        run(executor, a, null, b, tap);
+    }
+
+    /** {@link #run(ExecutorService, Socket, Socket, BiConsumer)} writing to {@code a} through {@code toA}. */
     static void run(ExecutorService executor, Socket a, OutputStream toA, Socket b, BiConsumer<Boolean, byte[]> tap) {
         executor.execute(() -> pump(b, a, toA, false, tap));
         pump(a, b, null, true, tap);
@@ -32,7 +38,7 @@ final class Relay {
             OutputStream out = toStream != null ? toStream : to.getOutputStream();
             int n;
             while (true) {
-                QuickAck.enable(from); // re-armed before each read: the kernel leaves quick-ACK mode on its own
+                QuickAck.rearm(from); // re-armed before each read: the kernel leaves quick-ACK mode on its own
                 if ((n = in.read(buffer)) < 0) {
                     break;
                 }

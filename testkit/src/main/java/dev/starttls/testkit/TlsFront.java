@@ -5,6 +5,7 @@ import dev.starttls.LineReader;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.Upgrader;
+import dev.starttls.internal.QuickAck;
 import dev.starttls.testkit.FrontConnection.Behaviour;
 import java.io.Closeable;
 import java.io.IOException;
@@ -129,7 +130,7 @@ public final class TlsFront implements Closeable {
             backendSocket = acceptor.track(new Socket());
             backendSocket.setTcpNoDelay(true);
             backendSocket.connect(backend, 5_000);
-            QuickAck.enable(backendSocket);
+            QuickAck.rearm(backendSocket);
             Upgrader upgrader = Upgrader.of(now.serverPolicy());
             SSLSocket tls;
             if (dialogue == null) {

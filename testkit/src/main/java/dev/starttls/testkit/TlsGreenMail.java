@@ -127,7 +127,7 @@ public final class TlsGreenMail implements AutoCloseable {
      */
     public TlsPolicy clientPolicy(HeldCertificate clientCertificate) {
         return clientPolicy.newBuilder()
-                .clientCertificate(clientCertificate.keyStore(), HeldCertificate.KEY_STORE_PASSWORD).build();
+                .clientCertificate(clientCertificate.keyStore(), HeldCertificate.keyStorePassword()).build();
     }
 
     /** The GreenMail behind the fronts, for users, mailboxes and received messages. */

@@ -7,11 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -55,8 +53,6 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * @since 0.1
  */
 public final class TlsGreenMailExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
-    private static final String KEY = "servers";
-
     private record User(String name, String password) {
     }
 
@@ -64,7 +60,7 @@ public final class TlsGreenMailExtension implements BeforeAllCallback, BeforeEac
     private Hostile[] hostile = new Hostile[0];
     private boolean authBeforeTls;
     private boolean clientCertificates;
-    private volatile TlsGreenMail running;
+    private final Fixture<TlsGreenMail> fixture = new Fixture<>("TlsGreenMail", TlsGreenMail::start);
 
     /**
      * Adds the user {@code name@localhost} with login {@code name} and this password (set again before each test);
@@ -98,60 +94,21 @@ public final class TlsGreenMailExtension implements BeforeAllCallback, BeforeEac
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        started(context);
+        fixture.beforeAll(context);
     }
 
     @Override
     public void beforeEach(ExtensionContext context) throws FolderException {
-        TlsGreenMail mail = started(context);
-        if (context.getExecutionMode() != ExecutionMode.CONCURRENT && isShared(context)) {
+        boolean shared = fixture.beforeEach(context);
+        TlsGreenMail mail = fixture.started(context);
+        // concurrent tests share the mailboxes: emptying them would delete the mail of the tests running beside
+        if (shared && context.getExecutionMode() != ExecutionMode.CONCURRENT) {
             mail.greenMail().purgeEmailFromAllMailboxes();
         }
         for (User u : users) {
             mail.greenMail().setUser(u.name() + "@localhost", u.name(), u.password());
         }
         mail.hostile(hostile).advertiseAuthBeforeTls(authBeforeTls).requireClientCertificates(clientCertificates);
-    }
-
-    /**
-     * The servers of the nearest context that started them (this one's or an enclosing class's), or new ones kept in
-     * this context's store and closed with it.
-     */
-    private TlsGreenMail started(ExtensionContext context) {
-        Running r = context.getStore(namespace()).getOrComputeIfAbsent(KEY, k -> new Running(this),
-                Running.class);
-        return r.mail;
-    }
-
-    /** Whether the servers were started by an enclosing context (a class), so earlier tests used them. */
-    private boolean isShared(ExtensionContext context) {
-        Optional<ExtensionContext> parent = context.getParent();
-        return parent.isPresent() && parent.get().getStore(namespace()).get(KEY, Running.class) != null;
-    }
-
-    private Namespace namespace() {
-        return Namespace.create(TlsGreenMailExtension.class, this);
-    }
-
-    /** The servers in a JUnit store; JUnit closes them when the context that started them ends. */
-    @SuppressWarnings("deprecation") // CloseableResource: JUnit 5.11 and 5.12 close nothing else
-    private static final class Running implements ExtensionContext.Store.CloseableResource {
-        private final TlsGreenMailExtension owner;
-        private final TlsGreenMail mail;
-
-        Running(TlsGreenMailExtension owner) {
-            this.owner = owner;
-            this.mail = TlsGreenMail.start();
-            owner.running = mail;
-        }
-
-        @Override
-        public void close() {
-            if (owner.running == mail) {
-                owner.running = null;
-            }
-            mail.close();
-        }
     }
 
     @Override
@@ -162,17 +119,13 @@ public final class TlsGreenMailExtension implements BeforeAllCallback, BeforeEac
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        TlsGreenMail mail = started(context);
+        TlsGreenMail mail = fixture.started(context);
         return parameter.getParameter().getType() == TlsPolicy.class ? mail.clientPolicy() : mail;
     }
 
     /** The running servers; only while a test of the owning class (or of its {@code @Nested} classes) runs. */
     public TlsGreenMail get() {
-        TlsGreenMail mail = running;
-        if (mail == null) {
-            throw new IllegalStateException("TlsGreenMail is not running: use it inside a test");
-        }
-        return mail;
+        return fixture.get();
     }
 
     /** A client policy that trusts this instance's CA only. */
@@ -223,6 +176,6 @@ public final class TlsGreenMailExtension implements BeforeAllCallback, BeforeEac
     @Override
     public String toString() {
         return "TlsGreenMailExtension{users=" + users.stream().map(User::name).toList() + ", hostile="
-                + Arrays.toString(hostile) + ", running=" + running + '}';
+                + Arrays.toString(hostile) + '}';
     }
 }

@@ -74,7 +74,7 @@ public final class WireRecorder implements Closeable {
         try {
             server.setTcpNoDelay(true);
             server.connect(target, 5_000);
-            Relay.run(acceptor.executor(), client, client.getOutputStream(), server, this::record);
+            Relay.run(acceptor.executor(), client, server, this::record);
         } catch (IOException e) {
             // target unreachable: the client sees the close
         } finally {
