@@ -5,6 +5,8 @@ import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.spi.StartTls;
 import java.net.Socket;
+import java.util.Objects;
+import org.apache.commons.net.imap.IMAPSClient;
 
 /**
  * TLS for IMAP: STARTTLS on a connection you already have (RFC 3501 6.2.1, RFC 9051), implicit TLS on port 993
@@ -66,5 +68,22 @@ public final class ImapTls {
      */
     public static ImapSession implicit(Socket connected, String host, TlsPolicy policy) throws TlsUpgradeException {
         return StartTls.implicit(connected, StartTls.endpoint(connected, host), policy, new ImapDialogue());
+    }
+
+    /**
+     * A Commons Net {@code IMAPSClient} in explicit (STARTTLS) mode for existing Commons Net code, configured from
+     * {@code policy}: its trust and key material, protocols and suites, host name verification on
+     * ({@code setEndpointCheckingEnabled(true)}; Commons Net checks none by default), {@code TCP_NODELAY}, and the
+     * policy's connect and read timeouts. Requires {@code commons-net} (3.12, with its {@code commons-io}) on the
+     * class path: both are optional dependencies of this module.
+     *
+     * <pre>{@code
+     * IMAPSClient client = ImapTls.commonsNet(policy);
+     * client.connect("mail.example.com", 143);
+     * if (!client.execTLS()) { ... }                 // STARTTLS; the certificate is verified against mail.example.com
+     * }</pre>
+     */
+    public static IMAPSClient commonsNet(TlsPolicy policy) {
+        return CommonsNetImap.client(Objects.requireNonNull(policy, "policy"));
     }
 }

@@ -5,6 +5,8 @@ import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.spi.StartTls;
 import java.net.Socket;
+import java.util.Objects;
+import org.apache.commons.net.pop3.POP3SClient;
 
 /**
  * TLS for POP3: STLS on a connection you already have (RFC 2595 section 4), implicit TLS on port 995 (RFC 8314), or
@@ -64,5 +66,22 @@ public final class Pop3Tls {
      */
     public static Pop3Session implicit(Socket connected, String host, TlsPolicy policy) throws TlsUpgradeException {
         return StartTls.implicit(connected, StartTls.endpoint(connected, host), policy, new Pop3Dialogue());
+    }
+
+    /**
+     * A Commons Net {@code POP3SClient} in explicit (STARTTLS) mode for existing Commons Net code, configured from
+     * {@code policy}: its trust and key material, protocols and suites, host name verification on
+     * ({@code setEndpointCheckingEnabled(true)}; Commons Net checks none by default), {@code TCP_NODELAY}, and the
+     * policy's connect and read timeouts. Requires {@code commons-net} (3.12, with its {@code commons-io}) on the
+     * class path: both are optional dependencies of this module.
+     *
+     * <pre>{@code
+     * POP3SClient client = Pop3Tls.commonsNet(policy);
+     * client.connect("mail.example.com", 110);
+     * if (!client.execTLS()) { ... }                 // STLS; the certificate is verified against mail.example.com
+     * }</pre>
+     */
+    public static POP3SClient commonsNet(TlsPolicy policy) {
+        return CommonsNetPop3.client(Objects.requireNonNull(policy, "policy"));
     }
 }

@@ -147,11 +147,14 @@ public final class SmtpSession extends ChannelSession {
 
     /**
      * Sends one message: MAIL FROM, RCPT TO for each recipient, DATA with the message (line endings normalised to
-     * CRLF, lines starting with a dot doubled, RFC 5321 4.5.2), and the final dot.
+     * CRLF, lines starting with a dot doubled, RFC 5321 4.5.2), and the final dot. A message with 8-bit bytes (UTF-8)
+     * is declared with {@code BODY=8BITMIME} (RFC 6152), UTF-8 addresses with {@code SMTPUTF8} (RFC 6531); a server
+     * that does not offer the extension gets nothing at all.
      *
      * @param message the RFC 5322 message, headers and body
      * @return the server's reply to the final dot (often carrying a queue id)
-     * @throws TlsUpgradeException {@code REJECTED} if the server refuses the sender, a recipient or the message
+     * @throws TlsUpgradeException {@code REJECTED} if the server refuses the sender, a recipient or the message, or
+     *     does not offer the 8BITMIME / SMTPUTF8 the message needs (then nothing was sent and the session stays open)
      * @throws IllegalArgumentException if an address contains CR, LF or NUL, or there is no recipient
      */
     public SmtpReply send(String from, List<String> recipients, String message) throws TlsUpgradeException {
@@ -162,7 +165,8 @@ public final class SmtpSession extends ChannelSession {
         for (String r : recipients) {
             Wire.requireSafe("recipient", r);
         }
-        expect(exchange("MAIL FROM:<" + from + ">"), 250, "MAIL FROM");
+        byte[] data = dotStuffed(message);
+        expect(exchange("MAIL FROM:<" + from + ">" + mailParameters(from, recipients, data)), 250, "MAIL FROM");
         for (String r : recipients) {
             NumericReply reply = exchange("RCPT TO:<" + r + ">");
             if (reply.code() != 250 && reply.code() != 251) {
@@ -170,12 +174,50 @@ public final class SmtpSession extends ChannelSession {
             }
         }
         expect(exchange("DATA"), 354, "DATA");
-        byte[] data = dotStuffed(message);
         NumericReply done = expect(channel.closeOnFailure(() -> {
             channel.sendRaw(data);
             return channel.readNumericReply();
         }), 250, "end of DATA");
         return new SmtpReply(done.code(), done.lines());
+    }
+
+    /**
+     * The MAIL FROM parameters the message needs: {@code BODY=8BITMIME} for 8-bit bytes (RFC 6152 3), plus
+     * {@code SMTPUTF8} for non-ASCII addresses (RFC 6531 3.4); refused here, before MAIL FROM, when the server does not
+     * offer them: sending 8-bit data undeclared is what RFC 5321 2.4 forbids.
+     */
+    private String mailParameters(String from, List<String> recipients, byte[] data) throws TlsUpgradeException {
+        boolean utf8Addresses = !isAscii(from) || recipients.stream().anyMatch(r -> !isAscii(r));
+        boolean eightBit = utf8Addresses || hasEightBitBytes(data);
+        if (!eightBit) {
+            return "";
+        }
+        requireExtension("8BITMIME", "the message has 8-bit bytes");
+        if (!utf8Addresses) {
+            return " BODY=8BITMIME";
+        }
+        requireExtension("SMTPUTF8", "an address is not ASCII");
+        return " BODY=8BITMIME SMTPUTF8";
+    }
+
+    private void requireExtension(String keyword, String because) throws TlsUpgradeException {
+        if (!extensions.containsKey(keyword)) {
+            throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " does not offer " + keyword + " and "
+                    + because + ": not sent (it offers " + extensions.keySet() + ")");
+        }
+    }
+
+    private static boolean isAscii(String text) {
+        return text.chars().allMatch(c -> c < 0x80);
+    }
+
+    private static boolean hasEightBitBytes(byte[] data) {
+        for (byte b : data) {
+            if (b < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sends QUIT, reads the reply, and closes the connection. */

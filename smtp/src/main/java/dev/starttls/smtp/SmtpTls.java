@@ -5,6 +5,8 @@ import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.spi.StartTls;
 import java.net.Socket;
+import java.util.Objects;
+import org.apache.commons.net.smtp.SMTPSClient;
 
 /**
  * TLS for SMTP: STARTTLS on a connection you already have (RFC 3207), implicit TLS on port 465 (RFC 8314), or both
@@ -74,5 +76,23 @@ public final class SmtpTls {
     public static SmtpSession implicit(Socket connected, String host, TlsPolicy policy) throws TlsUpgradeException {
         return StartTls.implicit(connected, StartTls.endpoint(connected, host), policy,
                 new SmtpDialogue());
+    }
+
+    /**
+     * A Commons Net {@code SMTPSClient} in explicit (STARTTLS) mode for existing Commons Net code, configured from
+     * {@code policy}: its trust and key material, protocols and suites, host name verification on
+     * ({@code setEndpointCheckingEnabled(true)}; Commons Net checks none by default), {@code TCP_NODELAY}, and the
+     * policy's connect and read timeouts. Requires {@code commons-net} (3.12, with its {@code commons-io}) on the
+     * class path: both are optional dependencies of this module.
+     *
+     * <pre>{@code
+     * SMTPSClient client = SmtpTls.commonsNet(policy);
+     * client.connect("mail.example.com", 587);
+     * client.sendCommand("EHLO client.example.com");
+     * if (!client.execTLS()) { ... }                 // the certificate is verified against mail.example.com
+     * }</pre>
+     */
+    public static SMTPSClient commonsNet(TlsPolicy policy) {
+        return CommonsNetSmtp.client(Objects.requireNonNull(policy, "policy"));
     }
 }

@@ -3,6 +3,7 @@ package dev.starttls.testkit;
 import dev.starttls.TlsPolicy;
 import dev.starttls.internal.HostNames;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -97,6 +99,23 @@ public final class CertificateAuthority {
     /** Writes the CA certificate as PEM to {@code file} (for {@code TlsPolicy.Builder.trustPem}, CLIs, servers). */
     public Path writeCertificatePem(Path file) throws IOException {
         return Files.writeString(file, certificatePem());
+    }
+
+    /**
+     * Writes the CA certificate as a PKCS#12 trust store (one trusted-certificate entry, alias {@code "ca"}) to
+     * {@code file}, for tools outside this JVM: {@code keytool}, {@code -Djavax.net.ssl.trustStore}, a server's
+     * configuration, {@code openssl pkcs12}.
+     */
+    public Path writeTrustStore(Path file, char[] password) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("ca", certificate());
+            store.store(out, password);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot write a PKCS#12 trust store to " + file + ": " + e.getMessage(), e);
+        }
+        return file;
     }
 
     /** A client policy that trusts this CA and nothing else, with the other defaults. */

@@ -1,47 +1,42 @@
 package dev.starttls.testkit;
 
-import dev.starttls.internal.QuickAck;
-import dev.starttls.Deadline;
-import dev.starttls.LineReader;
-import dev.starttls.Upgrader;
-import dev.starttls.internal.Wire;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import javax.net.ssl.SSLSocket;
 
 /**
  * The server side of IMAP before STARTTLS (RFC 3501 6.2.1): adds STARTTLS and LOGINDISABLED to the capabilities,
- * refuses LOGIN and AUTHENTICATE in clear, and relays the rest.
+ * advertises no AUTH= mechanism, refuses LOGIN and AUTHENTICATE in clear, and relays the rest.
  */
 final class ImapFrontDialogue implements TlsFront.Dialogue {
-    private static final Duration IDLE = Duration.ofSeconds(60);
     private static final Set<String> NEED_TLS = Set.of("LOGIN", "AUTHENTICATE");
+    private static final String CAPABILITY = "CAPABILITY IMAP4REV1";
 
     @Override
-    public SSLSocket negotiate(LineReader client, LineReader backend, Upgrader upgrader) throws IOException {
-        OutputStream toClient = client.socket().getOutputStream();
-        OutputStream toBackend = backend.socket().getOutputStream();
-        Wire.writeLine(toClient, addToCapabilities(backend.readLine(Deadline.after(IDLE))));
+    public SSLSocket negotiate(FrontConnection c) throws IOException {
+        c.sendToClient(capabilitiesBeforeTls(c.readBackendLine(), c));
         while (true) {
-            String command = client.readLine(Deadline.after(IDLE));
+            String command = c.readClientLine();
             String[] words = command.split(" ", 3);
             String tag = words[0];
             String verb = words.length > 1 ? words[1].toUpperCase(Locale.ROOT) : "";
             if (verb.equals("STARTTLS")) {
-                return upgrader.acceptUpgrade(client, tag + " OK Begin TLS negotiation now");
-            }
-            if (NEED_TLS.contains(verb)) {
-                Wire.writeLine(toClient, tag + " NO [PRIVACYREQUIRED] TLS required: use STARTTLS first");
+                SSLSocket tls = c.answerUpgrade(tag + " OK Begin TLS negotiation now",
+                        tag + " NO [UNAVAILABLE] TLS not available", "* OK injected");
+                if (tls != null) {
+                    return tls;
+                }
                 continue;
             }
-            Wire.writeLine(toBackend, command);
+            if (NEED_TLS.contains(verb)) {
+                c.sendToClient(tag + " NO [PRIVACYREQUIRED] TLS required: use STARTTLS first");
+                continue;
+            }
+            c.sendToBackend(command);
             while (true) {
-                QuickAck.rearm(backend.socket());
-                String line = backend.readLine(Deadline.after(IDLE));
-                Wire.writeLine(toClient, addToCapabilities(line));
+                String line = c.readBackendLine();
+                c.sendToClient(capabilitiesBeforeTls(line, c));
                 if (line.startsWith(tag + " ")) {
                     break;
                 }
@@ -52,14 +47,22 @@ final class ImapFrontDialogue implements TlsFront.Dialogue {
         }
     }
 
-    /** Adds STARTTLS and LOGINDISABLED to a CAPABILITY response or response code, if the line has one. */
-    private static String addToCapabilities(String line) {
+    /**
+     * In a CAPABILITY response or response code: adds STARTTLS and LOGINDISABLED, and drops AUTH= mechanisms unless
+     * GreenMail's behaviour is asked for. Other lines pass unchanged.
+     */
+    private static String capabilitiesBeforeTls(String line, FrontConnection c) {
         String upper = line.toUpperCase(Locale.ROOT);
-        int at = upper.indexOf("CAPABILITY IMAP4REV1");
+        int at = upper.indexOf(CAPABILITY);
         if (at < 0 || upper.contains("STARTTLS")) {
             return line;
         }
-        int insert = at + "CAPABILITY IMAP4REV1".length();
-        return line.substring(0, insert) + " STARTTLS LOGINDISABLED" + line.substring(insert);
+        int insert = at + CAPABILITY.length();
+        String rest = line.substring(insert);
+        if (!c.authBeforeTls()) {
+            rest = rest.replaceAll("(?i) AUTH=[^ \\]]+", "");
+        }
+        String added = c.is(Hostile.STRIP_STARTTLS) ? " LOGINDISABLED" : " STARTTLS LOGINDISABLED";
+        return line.substring(0, insert) + added + rest;
     }
 }

@@ -21,15 +21,21 @@ final class Relay {
      * {@code a}).
      */
     static void run(ExecutorService executor, Socket a, Socket b, BiConsumer<Boolean, byte[]> tap) {
-        executor.execute(() -> pump(b, a, false, tap));
-        pump(a, b, true, tap);
+        run(executor, a, null, b, tap);
     }
 
-    private static void pump(Socket from, Socket to, boolean direction, BiConsumer<Boolean, byte[]> tap) {
+    /** {@link #run(ExecutorService, Socket, Socket, BiConsumer)} writing to {@code a} through {@code toA}. */
+    static void run(ExecutorService executor, Socket a, OutputStream toA, Socket b, BiConsumer<Boolean, byte[]> tap) {
+        executor.execute(() -> pump(b, a, toA, false, tap));
+        pump(a, b, null, true, tap);
+    }
+
+    private static void pump(Socket from, Socket to, OutputStream toStream, boolean direction,
+            BiConsumer<Boolean, byte[]> tap) {
         byte[] buffer = new byte[16 * 1024];
         try {
             InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
+            OutputStream out = toStream != null ? toStream : to.getOutputStream();
             int n;
             while (true) {
                 QuickAck.rearm(from); // re-armed before each read: the kernel leaves quick-ACK mode on its own

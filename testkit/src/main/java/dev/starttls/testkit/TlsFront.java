@@ -1,13 +1,15 @@
 package dev.starttls.testkit;
 
-import dev.starttls.internal.QuickAck;
 import dev.starttls.Handshake;
 import dev.starttls.LineReader;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.Upgrader;
+import dev.starttls.internal.QuickAck;
+import dev.starttls.testkit.FrontConnection.Behaviour;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -15,6 +17,7 @@ import java.net.Socket;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -44,18 +47,18 @@ public final class TlsFront implements Closeable {
          * Talks to the client and the backend until the client asks for TLS; returns the client's TLS socket, or
          * {@code null} if the client left before.
          */
-        SSLSocket negotiate(LineReader client, LineReader backend, Upgrader upgrader) throws IOException;
+        SSLSocket negotiate(FrontConnection connection) throws IOException;
     }
 
     private final InetSocketAddress backend;
-    private final Upgrader upgrader;
+    private final Supplier<Behaviour> behaviour;
     private final Dialogue dialogue;
     private final Acceptor acceptor;
     private final List<Handshake> handshakes = new CopyOnWriteArrayList<>();
 
-    private TlsFront(String name, InetSocketAddress backend, TlsPolicy serverPolicy, Dialogue dialogue) {
+    private TlsFront(String name, InetSocketAddress backend, Supplier<Behaviour> behaviour, Dialogue dialogue) {
         this.backend = Objects.requireNonNull(backend, "backend");
-        this.upgrader = Upgrader.of(serverPolicy);
+        this.behaviour = behaviour;
         this.dialogue = dialogue;
         try {
             this.acceptor = new Acceptor(name, this::handle);
@@ -66,7 +69,7 @@ public final class TlsFront implements Closeable {
 
     /** A front that starts TLS at once (SMTPS 465, IMAPS 993, POP3S 995 style) in front of {@code backend}. */
     public static TlsFront implicitTls(InetSocketAddress backend, TlsPolicy serverPolicy) {
-        return new TlsFront("tls-front", backend, serverPolicy, null);
+        return new TlsFront("tls-front", backend, fixed(serverPolicy), null);
     }
 
     /**
@@ -74,7 +77,7 @@ public final class TlsFront implements Closeable {
      * and, before TLS, refuses AUTH, MAIL, RCPT and DATA with {@code 530} (TLS required, as a hardened server does).
      */
     public static TlsFront smtpStartTls(InetSocketAddress backend, TlsPolicy serverPolicy) {
-        return new TlsFront("smtp-front", backend, serverPolicy, new SmtpFrontDialogue());
+        return new TlsFront("smtp-front", backend, fixed(serverPolicy), new SmtpFrontDialogue());
     }
 
     /**
@@ -82,7 +85,7 @@ public final class TlsFront implements Closeable {
      * TLS, refuses USER, PASS, APOP and AUTH (RFC 2595 4).
      */
     public static TlsFront pop3StartTls(InetSocketAddress backend, TlsPolicy serverPolicy) {
-        return new TlsFront("pop3-front", backend, serverPolicy, new Pop3FrontDialogue());
+        return new TlsFront("pop3-front", backend, fixed(serverPolicy), new Pop3FrontDialogue());
     }
 
     /**
@@ -90,7 +93,20 @@ public final class TlsFront implements Closeable {
      * {@code LOGINDISABLED} to the capabilities and, before TLS, refuses LOGIN and AUTHENTICATE.
      */
     public static TlsFront imapStartTls(InetSocketAddress backend, TlsPolicy serverPolicy) {
-        return new TlsFront("imap-front", backend, serverPolicy, new ImapFrontDialogue());
+        return new TlsFront("imap-front", backend, fixed(serverPolicy), new ImapFrontDialogue());
+    }
+
+    /**
+     * A front whose behaviour (certificate, hostile switches, AUTH before TLS) is asked for at each new connection;
+     * {@code dialogue} {@code null} for implicit TLS.
+     */
+    static TlsFront of(String name, InetSocketAddress backend, Supplier<Behaviour> behaviour, Dialogue dialogue) {
+        return new TlsFront(name, backend, Objects.requireNonNull(behaviour, "behaviour"), dialogue);
+    }
+
+    private static Supplier<Behaviour> fixed(TlsPolicy serverPolicy) {
+        Behaviour normal = Behaviour.normal(Objects.requireNonNull(serverPolicy, "serverPolicy"));
+        return () -> normal;
     }
 
     /** The loopback port the front listens on. */
@@ -104,18 +120,24 @@ public final class TlsFront implements Closeable {
     }
 
     private void handle(Socket client) {
+        Behaviour now = behaviour.get();
+        if (now.is(Hostile.STALL)) {
+            stall(client);
+            return;
+        }
         Socket backendSocket = null;
         try {
             backendSocket = acceptor.track(new Socket());
             backendSocket.setTcpNoDelay(true);
             backendSocket.connect(backend, 5_000);
             QuickAck.rearm(backendSocket);
+            Upgrader upgrader = Upgrader.of(now.serverPolicy());
             SSLSocket tls;
             if (dialogue == null) {
                 tls = upgrader.acceptImplicit(client);
             } else {
-                LineReader clientReader = LineReader.of(client, upgrader.policy());
-                tls = dialogue.negotiate(clientReader, LineReader.of(backendSocket, upgrader.policy()), upgrader);
+                tls = dialogue.negotiate(new FrontConnection(LineReader.of(client, upgrader.policy()),
+                        toClient(client, now), LineReader.of(backendSocket, upgrader.policy()), upgrader, now));
                 if (tls == null) {
                     return;
                 }
@@ -124,7 +146,7 @@ public final class TlsFront implements Closeable {
             handshakes.add(Handshake.of(tls));
             tls.setSoTimeout(0);
             backendSocket.setSoTimeout(0);
-            Relay.run(acceptor.executor(), tls, backendSocket, null);
+            Relay.run(acceptor.executor(), tls, toClient(tls, now), backendSocket, null);
             acceptor.untrack(tls);
         } catch (TlsUpgradeException e) {
             LOG.log(Level.DEBUG, "front connection from {0} failed: {1}", client.getRemoteSocketAddress(), e);
@@ -134,6 +156,20 @@ public final class TlsFront implements Closeable {
             if (backendSocket != null) {
                 acceptor.untrack(backendSocket);
             }
+        }
+    }
+
+    private static OutputStream toClient(Socket client, Behaviour behaviour) throws IOException {
+        OutputStream out = client.getOutputStream();
+        return behaviour.is(Hostile.DRIP) ? new DripOutputStream(out) : out;
+    }
+
+    /** {@link Hostile#STALL}: holds the connection, says nothing, until the client or {@link #close()} ends it. */
+    private static void stall(Socket client) {
+        try {
+            client.getInputStream().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // the client gave up, as it should
         }
     }
 

@@ -8,7 +8,11 @@ import jakarta.mail.internet.MimeMessage;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * GreenMail with TLS: GreenMail's plain SMTP, POP3 and IMAP on loopback, and in front of them, with a throwaway CA made
@@ -37,6 +41,8 @@ public final class TlsGreenMail implements AutoCloseable {
     private final HeldCertificate serverCertificate;
     private final TlsPolicy clientPolicy;
     private final GreenMail greenMail;
+    private final ServerPolicies serverPolicies;
+    private final AtomicReference<Settings> settings = new AtomicReference<>(Settings.NORMAL);
     private final TlsFront smtp;
     private final TlsFront smtps;
     private final TlsFront pop3;
@@ -44,10 +50,16 @@ public final class TlsGreenMail implements AutoCloseable {
     private final TlsFront imap;
     private final TlsFront imaps;
 
+    /** The switches that change how the fronts treat new connections. */
+    private record Settings(Set<Hostile> hostile, boolean authBeforeTls, boolean clientCertificates) {
+        static final Settings NORMAL = new Settings(Set.of(), false, false);
+    }
+
     private TlsGreenMail() {
         ca = CertificateAuthority.create();
         serverCertificate = ca.issue("localhost", "127.0.0.1", "::1");
         clientPolicy = ca.trustingPolicy();
+        serverPolicies = new ServerPolicies(ca, serverCertificate);
         greenMail = new GreenMail(new ServerSetup[] {
             new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort(),
             new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_POP3).dynamicPort(),
@@ -56,18 +68,12 @@ public final class TlsGreenMail implements AutoCloseable {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             greenMail.start();
-            TlsPolicy serverPolicy = serverCertificate.serverPolicy();
-            smtp = TlsFront.smtpStartTls(backend(greenMail.getSmtp().getPort()), serverPolicy);
-            started.add(smtp);
-            smtps = TlsFront.implicitTls(backend(greenMail.getSmtp().getPort()), serverPolicy);
-            started.add(smtps);
-            pop3 = TlsFront.pop3StartTls(backend(greenMail.getPop3().getPort()), serverPolicy);
-            started.add(pop3);
-            pop3s = TlsFront.implicitTls(backend(greenMail.getPop3().getPort()), serverPolicy);
-            started.add(pop3s);
-            imap = TlsFront.imapStartTls(backend(greenMail.getImap().getPort()), serverPolicy);
-            started.add(imap);
-            imaps = TlsFront.implicitTls(backend(greenMail.getImap().getPort()), serverPolicy);
+            smtp = front(started, "smtp-front", greenMail.getSmtp().getPort(), new SmtpFrontDialogue());
+            smtps = front(started, "smtps-front", greenMail.getSmtp().getPort(), null);
+            pop3 = front(started, "pop3-front", greenMail.getPop3().getPort(), new Pop3FrontDialogue());
+            pop3s = front(started, "pop3s-front", greenMail.getPop3().getPort(), null);
+            imap = front(started, "imap-front", greenMail.getImap().getPort(), new ImapFrontDialogue());
+            imaps = front(started, "imaps-front", greenMail.getImap().getPort(), null);
         } catch (RuntimeException e) {
             for (AutoCloseable c : started) {
                 try {
@@ -81,13 +87,23 @@ public final class TlsGreenMail implements AutoCloseable {
         }
     }
 
+    private TlsFront front(List<AutoCloseable> started, String name, int backendPort, TlsFront.Dialogue dialogue) {
+        TlsFront front = TlsFront.of(name, new InetSocketAddress("127.0.0.1", backendPort), this::behaviour,
+                dialogue);
+        started.add(front);
+        return front;
+    }
+
+    /** What a front does with a connection arriving now. */
+    private FrontConnection.Behaviour behaviour() {
+        Settings now = settings.get();
+        return new FrontConnection.Behaviour(serverPolicies.policy(now.hostile(), now.clientCertificates()),
+                now.hostile(), now.authBeforeTls());
+    }
+
     /** Starts GreenMail and its TLS fronts with a new CA. */
     public static TlsGreenMail start() {
         return new TlsGreenMail();
-    }
-
-    private static InetSocketAddress backend(int port) {
-        return new InetSocketAddress("127.0.0.1", port);
     }
 
     /** The CA that issued the server certificate. */
@@ -105,9 +121,56 @@ public final class TlsGreenMail implements AutoCloseable {
         return clientPolicy;
     }
 
+    /**
+     * A client policy that trusts this instance's CA and presents {@code clientCertificate} (for example
+     * {@code mail.ca().issue("alice")}) when a server asks: for {@link #requireClientCertificates(boolean)}.
+     */
+    public TlsPolicy clientPolicy(HeldCertificate clientCertificate) {
+        return clientPolicy.newBuilder()
+                .clientCertificate(clientCertificate.keyStore(), HeldCertificate.keyStorePassword()).build();
+    }
+
     /** The GreenMail behind the fronts, for users, mailboxes and received messages. */
     public GreenMail greenMail() {
         return greenMail;
+    }
+
+    /**
+     * Makes every connection accepted from now on misbehave in these ways (see {@link Hostile} for each and the
+     * failure it causes); with no argument the servers behave again. Connections already open are not affected.
+     *
+     * <pre>{@code
+     * mail.hostile(Hostile.INJECT_AFTER_GO_AHEAD);
+     * }</pre>
+     */
+    public TlsGreenMail hostile(Hostile... switches) {
+        Set<Hostile> chosen = switches.length == 0 ? Set.of() : Set.copyOf(EnumSet.copyOf(Arrays.asList(switches)));
+        settings.updateAndGet(s -> new Settings(chosen, s.authBeforeTls(), s.clientCertificates()));
+        return this;
+    }
+
+    /** The hostile switches in force for new connections. */
+    public Set<Hostile> hostile() {
+        return settings.get().hostile();
+    }
+
+    /**
+     * {@code true} advertises GreenMail's AUTH mechanisms before TLS too ({@code AUTH PLAIN LOGIN}, {@code SASL},
+     * {@code AUTH=}), as GreenMail itself does; {@code false} (the default) advertises none before TLS, as a hardened
+     * server does (RFC 3207 5, RFC 8314 advice). Credentials sent in clear are refused either way.
+     */
+    public TlsGreenMail advertiseAuthBeforeTls(boolean advertise) {
+        settings.updateAndGet(s -> new Settings(s.hostile(), advertise, s.clientCertificates()));
+        return this;
+    }
+
+    /**
+     * {@code true} makes every TLS port require a client certificate issued by {@link #ca()} (mutual TLS; clients use
+     * {@link #clientPolicy(HeldCertificate)}); {@code false} (the default) asks for none. New connections only.
+     */
+    public TlsGreenMail requireClientCertificates(boolean require) {
+        settings.updateAndGet(s -> new Settings(s.hostile(), s.authBeforeTls(), require));
+        return this;
     }
 
     /** SMTP with STARTTLS (submission style; AUTH, MAIL, RCPT and DATA refused before TLS). */
@@ -171,11 +234,28 @@ public final class TlsGreenMail implements AutoCloseable {
         return greenMail.getReceivedMessages();
     }
 
+    /**
+     * Waits for one message that matches, and returns it; the failure lists what did arrive.
+     *
+     * <pre>{@code
+     * MimeMessage m = mail.awaitMessage().to("alice@localhost").subject("hi").within(Duration.ofSeconds(5));
+     * }</pre>
+     */
+    public MessageExpectation awaitMessage() {
+        return new MessageExpectation(greenMail);
+    }
+
     @Override
     public void close() {
         for (TlsFront f : fronts()) {
             f.close();
         }
         greenMail.stop();
+    }
+
+    @Override
+    public String toString() {
+        return "TlsGreenMail{smtp=" + smtpPort() + ", smtps=" + smtpsPort() + ", pop3=" + pop3Port() + ", pop3s="
+                + pop3sPort() + ", imap=" + imapPort() + ", imaps=" + imapsPort() + ", " + settings.get() + '}';
     }
 }

@@ -4,13 +4,15 @@ import com.icegreen.greenmail.store.FolderException;
 import dev.starttls.TlsPolicy;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A JUnit 5 extension that runs a {@link TlsGreenMail}: all six ports (SMTP, POP3, IMAP with STARTTLS, and their
@@ -19,14 +21,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <pre>{@code
  * class MailFlowTest {
  *     @RegisterExtension
- *     static final TlsGreenMailExtension mail = new TlsGreenMailExtension().withUser("alice", "secret");
+ *     static final TlsGreenMailExtension mail = new TlsGreenMailExtension()
+ *             .withUser("alice", "secret").withUser("bob", "secret2");
  *
  *     @Test
  *     void sendsOverStartTls() throws Exception {
  *         try (SmtpSession smtp = SmtpTls.connect("localhost", mail.smtpPort(), mail.clientPolicy())) {
  *             smtp.send("bob@localhost", List.of("alice@localhost"), "Subject: hi\r\n\r\nHello\r\n");
  *         }
- *         assertEquals("hi", mail.awaitMessages(1, Duration.ofSeconds(5))[0].getSubject());
+ *         mail.awaitMessage().to("alice@localhost").subject("hi").within(Duration.ofSeconds(5));
  *     }
  * }
  * }</pre>
@@ -34,48 +37,78 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>Test methods may also declare a {@link TlsPolicy} parameter (the client policy that trusts the CA) or a
  * {@link TlsGreenMail} parameter.
  *
- * <p>In a {@code static} field the servers start once per class and the mailboxes are emptied before each test; in an
- * instance field they start and stop around each test. Every instance has its own ports and CA, so classes run in
- * parallel and {@code @Nested} classes may register their own.
+ * <p>Lifecycle:
+ * <ul>
+ * <li>In a {@code static} field (or an instance field of a {@code @TestInstance(PER_CLASS)} class) the servers start
+ * once for the class that declares the field, serve its {@code @Nested} classes too, and stop after it. Before each
+ * test the users are set again, the hostile switches are reset to this extension's, and the mailboxes are emptied,
+ * except for tests that run concurrently ({@code @Execution(CONCURRENT)}): emptying then would delete the mail of the
+ * tests running beside it, so concurrent tests share the mailboxes and should wait for their own message with
+ * {@link #awaitMessage()} (distinct recipients or subjects), or use an instance field.</li>
+ * <li>In an instance field of a default (per-method) test class, each test gets its own servers and CA.</li>
+ * </ul>
+ * The running servers live in JUnit's {@link ExtensionContext.Store} of the context that started them and are closed
+ * with it, so nothing outlives its class or test. Every instance has its own ports and CA, so classes run in parallel.
  *
  * @since 0.1
  */
-public final class TlsGreenMailExtension
-        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
-    private final Fixture<TlsGreenMail> mail = new Fixture<>("TlsGreenMail", TlsGreenMail::start);
-    private String user;
-    private String password;
+public final class TlsGreenMailExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+    private record User(String name, String password) {
+    }
 
-    /** Adds the user {@code name@localhost} with login {@code name} and this password, before each test. */
+    private final List<User> users = new ArrayList<>();
+    private Hostile[] hostile = new Hostile[0];
+    private boolean authBeforeTls;
+    private boolean clientCertificates;
+    private final Fixture<TlsGreenMail> fixture = new Fixture<>("TlsGreenMail", TlsGreenMail::start);
+
+    /**
+     * Adds the user {@code name@localhost} with login {@code name} and this password (set again before each test);
+     * call it once per user.
+     */
     public TlsGreenMailExtension withUser(String name, String password) {
-        this.user = name;
-        this.password = password;
+        users.add(new User(name, password));
+        return this;
+    }
+
+    /**
+     * Makes the servers misbehave in these ways for every test (see {@link Hostile}); during a test,
+     * {@code mail.get().hostile(...)} changes them until the next test.
+     */
+    public TlsGreenMailExtension hostile(Hostile... switches) {
+        this.hostile = switches.clone();
+        return this;
+    }
+
+    /** Advertises AUTH before TLS, as GreenMail does; see {@link TlsGreenMail#advertiseAuthBeforeTls(boolean)}. */
+    public TlsGreenMailExtension advertiseAuthBeforeTls() {
+        this.authBeforeTls = true;
+        return this;
+    }
+
+    /** Requires client certificates (mutual TLS); see {@link TlsGreenMail#requireClientCertificates(boolean)}. */
+    public TlsGreenMailExtension requireClientCertificates() {
+        this.clientCertificates = true;
         return this;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        mail.beforeAll();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        mail.afterAll();
+        fixture.beforeAll(context);
     }
 
     @Override
     public void beforeEach(ExtensionContext context) throws FolderException {
-        if (mail.beforeEach()) {
-            get().greenMail().purgeEmailFromAllMailboxes();
+        boolean shared = fixture.beforeEach(context);
+        TlsGreenMail mail = fixture.started(context);
+        // concurrent tests share the mailboxes: emptying them would delete the mail of the tests running beside
+        if (shared && context.getExecutionMode() != ExecutionMode.CONCURRENT) {
+            mail.greenMail().purgeEmailFromAllMailboxes();
         }
-        if (user != null) {
-            get().greenMail().setUser(user + "@localhost", user, password);
+        for (User u : users) {
+            mail.greenMail().setUser(u.name() + "@localhost", u.name(), u.password());
         }
-    }
-
-    @Override
-    public void afterEach(ExtensionContext context) {
-        mail.afterEach();
+        mail.hostile(hostile).advertiseAuthBeforeTls(authBeforeTls).requireClientCertificates(clientCertificates);
     }
 
     @Override
@@ -86,12 +119,13 @@ public final class TlsGreenMailExtension
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == TlsPolicy.class ? clientPolicy() : get();
+        TlsGreenMail mail = fixture.started(context);
+        return parameter.getParameter().getType() == TlsPolicy.class ? mail.clientPolicy() : mail;
     }
 
-    /** The running servers; only between the callbacks. */
+    /** The running servers; only while a test of the owning class (or of its {@code @Nested} classes) runs. */
     public TlsGreenMail get() {
-        return mail.get();
+        return fixture.get();
     }
 
     /** A client policy that trusts this instance's CA only. */
@@ -132,5 +166,16 @@ public final class TlsGreenMailExtension
     /** Waits for {@code count} messages; see {@link TlsGreenMail#awaitMessages}. */
     public MimeMessage[] awaitMessages(int count, Duration timeout) {
         return get().awaitMessages(count, timeout);
+    }
+
+    /** Waits for one matching message; see {@link TlsGreenMail#awaitMessage()}. */
+    public MessageExpectation awaitMessage() {
+        return get().awaitMessage();
+    }
+
+    @Override
+    public String toString() {
+        return "TlsGreenMailExtension{users=" + users.stream().map(User::name).toList() + ", hostile="
+                + Arrays.toString(hostile) + '}';
     }
 }

@@ -47,22 +47,22 @@ public final class TlsJettyExtension
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        jetty.beforeAll();
+        jetty.beforeAll(context);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        jetty.afterAll();
+        // the fixture closes with the context that started it
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        jetty.beforeEach();
+        jetty.beforeEach(context);
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        jetty.afterEach();
+        // the fixture closes with the context that started it
     }
 
     private TlsJetty start() {

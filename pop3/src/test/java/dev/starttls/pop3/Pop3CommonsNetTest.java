@@ -1,0 +1,45 @@
+package dev.starttls.pop3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.starttls.testkit.Hostile;
+import dev.starttls.testkit.TlsGreenMail;
+import javax.net.ssl.SSLHandshakeException;
+import org.apache.commons.net.pop3.POP3SClient;
+import org.junit.jupiter.api.Test;
+
+/** {@code Pop3Tls.commonsNet(policy)}: a Commons Net client that upgrades under the policy and verifies the host. */
+class Pop3CommonsNetTest {
+    @Test
+    void upgradesWithTheKitsCertificateOverNoDelaySockets() throws Exception {
+        try (TlsGreenMail mail = TlsGreenMail.start()) {
+            POP3SClient client = Pop3Tls.commonsNet(mail.clientPolicy());
+            client.connect("localhost", mail.pop3Port());
+            try {
+                assertTrue(client.getTcpNoDelay());
+                assertEquals((int) mail.clientPolicy().readTimeout().toMillis(), client.getSoTimeout());
+                assertTrue(client.execTLS());
+                assertTrue(client.capa()); // inside TLS
+                assertEquals(1, mail.handshakes().size(), "the front completed one handshake");
+            } finally {
+                client.disconnect();
+            }
+        }
+    }
+
+    @Test
+    void refusesACertificateForAnotherHost() throws Exception {
+        try (TlsGreenMail mail = TlsGreenMail.start().hostile(Hostile.WRONG_HOST_CERTIFICATE)) {
+            POP3SClient client = Pop3Tls.commonsNet(mail.clientPolicy());
+            client.connect("localhost", mail.pop3Port());
+            try {
+                assertThrows(SSLHandshakeException.class, client::execTLS);
+                assertEquals(0, mail.handshakes().size());
+            } finally {
+                client.disconnect();
+            }
+        }
+    }
+}
