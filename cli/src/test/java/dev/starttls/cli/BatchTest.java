@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.starttls.testkit.ScriptedServer;
 import dev.starttls.testkit.TlsGreenMail;
+import dev.starttls.testkit.TlsGreenMailExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,11 +19,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code starttls probe --targets}: many targets, good, hostile and silent, in-process. */
 @Timeout(120)
 class BatchTest {
+    @RegisterExtension
+    static final TlsGreenMailExtension MAIL = new TlsGreenMailExtension();
     private static TlsGreenMail mail;
     private static ScriptedServer stripped;
     private static ScriptedServer silent;
@@ -35,7 +39,7 @@ class BatchTest {
 
     @BeforeAll
     static void start() throws Exception {
-        mail = TlsGreenMail.start();
+        mail = MAIL.get();
         stripped = HostileServers.strippedSmtp();
         silent = HostileServers.silent();
         wrongHost = HostileServers.wrongHost(mail.ca());
@@ -48,7 +52,6 @@ class BatchTest {
         stripped.close();
         silent.close();
         wrongHost.close();
-        mail.close();
     }
 
     /** Target {@code i} of a mixed batch, and the failure kind it must get ({@code OK} for success). */

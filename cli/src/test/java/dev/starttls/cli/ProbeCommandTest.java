@@ -8,14 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.starttls.testkit.CertificateAuthority;
 import dev.starttls.testkit.ScriptedServer;
 import dev.starttls.testkit.TlsGreenMail;
+import dev.starttls.testkit.TlsGreenMailExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,6 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@code starttls probe} in-process against the test kit's servers and hostile ones. */
 @Timeout(60)
 class ProbeCommandTest {
+    @RegisterExtension
+    static final TlsGreenMailExtension MAIL = new TlsGreenMailExtension();
     private static TlsGreenMail mail;
     private static String ca;
 
@@ -31,13 +34,8 @@ class ProbeCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        mail = TlsGreenMail.start();
+        mail = MAIL.get();
         ca = mail.ca().writeCertificatePem(dir.resolve("ca.pem")).toString();
-    }
-
-    @AfterAll
-    static void stop() {
-        mail.close();
     }
 
     static String url(String scheme) {
