@@ -189,12 +189,26 @@ public final class Endpoint {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c <= ' ' || c == 0x7f || c == '/' || c == '@' || (c == ':' && !HostNames.isIpLiteral(name))) {
+            if (c <= ' ' || c == 0x7f || c == '/' || c == '@' || (c == ':' && !looksLikeIpv6(name))) {
                 throw new IllegalArgumentException(what + " is not a host name or IP literal: '" + host
                         + "' (character at index " + i + ")");
             }
         }
         return name;
+    }
+
+    /** Hex digits, dots and at least two colons (an IPv6 literal, possibly IPv4-mapped); never resolves anything. */
+    private static boolean looksLikeIpv6(String name) {
+        int colons = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == ':') {
+                colons++;
+            } else if (Character.digit(c, 16) < 0 && c != '.') {
+                return false;
+            }
+        }
+        return colons >= 2;
     }
 
     private static int requirePort(int port) {

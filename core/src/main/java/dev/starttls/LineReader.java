@@ -1,6 +1,7 @@
 package dev.starttls;
 
 import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.internal.QuickAck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -36,6 +37,7 @@ public final class LineReader {
     private int position;
     private int limit;
     private long received;
+    private String peerName;
 
     private LineReader(Socket socket, int maxLineLength) throws IOException {
         if (maxLineLength < 16) {
@@ -50,6 +52,16 @@ public final class LineReader {
     /** A reader on {@code socket} with the policy's maximum line length. */
     public static LineReader of(Socket socket, TlsPolicy policy) throws IOException {
         return new LineReader(socket, policy.maxLineLength());
+    }
+
+    /**
+     * A reader on {@code socket} to {@code endpoint}, with the policy's maximum line length; failures name the endpoint
+     * as the caller wrote it ({@code mail.example.com:587}), like every other message of the library.
+     */
+    public static LineReader of(Socket socket, TlsPolicy policy, Endpoint endpoint) throws IOException {
+        LineReader reader = new LineReader(socket, policy.maxLineLength());
+        reader.peerName = endpoint.toString();
+        return reader;
     }
 
     /** A reader on {@code socket} that refuses lines longer than {@code maxLineLength} bytes (without the CRLF). */
@@ -170,7 +182,8 @@ public final class LineReader {
 
     /** The peer's address for messages, as {@code host:port}. */
     String peer() {
-        return String.valueOf(socket.getRemoteSocketAddress()).replaceFirst("^/", "");
+        return peerName != null ? peerName
+                : String.valueOf(socket.getRemoteSocketAddress()).replaceFirst("^/", "");
     }
 
     private void checkLength(int length) throws TlsUpgradeException {
@@ -193,6 +206,7 @@ public final class LineReader {
         int n;
         try {
             socket.setSoTimeout(deadline.remainingMillisForSocket());
+            QuickAck.rearm(socket); // a server's Nagle must not wait for our delayed ACK (FIELD-NOTES)
             n = in.read(buffer, limit, buffer.length - limit);
         } catch (SocketTimeoutException e) {
             throw timeout(deadline, e);

@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * The plain socket as JSSE sees it under a client TLS socket: it reports the resumption port as its peer port (JDK 17
  * keys the client session cache on the peer host and the <em>underlying</em> socket's {@code getPort()}, ignoring the
  * port given to {@code createSocket}), and it keeps the first bytes the server sent, so that a server that answers a
- * ClientHello in clear can be named ("this looks like a STARTTLS port"). Not API.
+ * ClientHello in clear can be named ("this looks like a STARTTLS port"); and it re-arms TCP_QUICKACK before each read
+ * ({@link QuickAck}). Not API.
  */
 public final class LayeredSocket extends DelegatingSocket {
     private static final int KEPT = 64;
@@ -42,6 +43,7 @@ public final class LayeredSocket extends DelegatingSocket {
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
+                    QuickAck.rearm(delegate); // handshake and TLS records: no 40 ms delayed-ACK stall
                     int n = raw.read(b, off, len);
                     keep(b, off, n);
                     return n;

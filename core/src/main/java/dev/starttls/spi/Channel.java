@@ -53,7 +53,7 @@ public final class Channel implements Closeable {
 
     private Channel(Socket socket, TlsPolicy policy, Endpoint endpoint, Handshake handshake) throws IOException {
         this.socket = socket;
-        this.reader = LineReader.of(socket, policy);
+        this.reader = LineReader.of(socket, policy, endpoint);
         this.out = socket.getOutputStream();
         this.policy = policy;
         this.endpoint = endpoint;

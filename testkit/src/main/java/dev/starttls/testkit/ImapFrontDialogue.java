@@ -1,5 +1,6 @@
 package dev.starttls.testkit;
 
+import dev.starttls.internal.QuickAck;
 import dev.starttls.Deadline;
 import dev.starttls.LineReader;
 import dev.starttls.Upgrader;
@@ -38,7 +39,7 @@ final class ImapFrontDialogue implements TlsFront.Dialogue {
             }
             Wire.writeLine(toBackend, command);
             while (true) {
-                QuickAck.enable(backend.socket());
+                QuickAck.rearm(backend.socket());
                 String line = backend.readLine(Deadline.after(IDLE));
                 Wire.writeLine(toClient, addToCapabilities(line));
                 if (line.startsWith(tag + " ")) {

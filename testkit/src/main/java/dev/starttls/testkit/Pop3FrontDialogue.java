@@ -1,5 +1,6 @@
 package dev.starttls.testkit;
 
+import dev.starttls.internal.QuickAck;
 import dev.starttls.Deadline;
 import dev.starttls.LineReader;
 import dev.starttls.Upgrader;
@@ -32,7 +33,7 @@ final class Pop3FrontDialogue implements TlsFront.Dialogue {
                 continue;
             }
             Wire.writeLine(toBackend, command);
-            QuickAck.enable(backend.socket());
+            QuickAck.rearm(backend.socket());
             String status = backend.readLine(Deadline.after(IDLE));
             if (verb.equals("CAPA")) {
                 StringBuilder capa = new StringBuilder("+OK Capability list follows\r\n");

@@ -1,5 +1,6 @@
 package dev.starttls.testkit;
 
+import dev.starttls.internal.QuickAck;
 import dev.starttls.internal.Failures;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,7 @@ final class Relay {
             OutputStream out = to.getOutputStream();
             int n;
             while (true) {
-                QuickAck.enable(from); // re-armed before each read: the kernel leaves quick-ACK mode on its own
+                QuickAck.rearm(from); // re-armed before each read: the kernel leaves quick-ACK mode on its own
                 if ((n = in.read(buffer)) < 0) {
                     break;
                 }

@@ -1,5 +1,6 @@
 package dev.starttls.testkit;
 
+import dev.starttls.internal.QuickAck;
 import dev.starttls.Deadline;
 import dev.starttls.LineReader;
 import dev.starttls.Upgrader;
@@ -36,7 +37,7 @@ final class SmtpFrontDialogue implements TlsFront.Dialogue {
                 continue;
             }
             Wire.writeLine(toBackend, command);
-            QuickAck.enable(backend.socket());
+            QuickAck.rearm(backend.socket());
             NumericReply reply = NumericReply.read(backend, Deadline.after(IDLE), maxLines);
             if ((verb.equals("EHLO")) && reply.code() == 250) {
                 List<String> lines = new ArrayList<>(reply.lines());

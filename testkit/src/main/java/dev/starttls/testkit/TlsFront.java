@@ -1,5 +1,6 @@
 package dev.starttls.testkit;
 
+import dev.starttls.internal.QuickAck;
 import dev.starttls.Handshake;
 import dev.starttls.LineReader;
 import dev.starttls.TlsPolicy;
@@ -108,7 +109,7 @@ public final class TlsFront implements Closeable {
             backendSocket = acceptor.track(new Socket());
             backendSocket.setTcpNoDelay(true);
             backendSocket.connect(backend, 5_000);
-            QuickAck.enable(backendSocket);
+            QuickAck.rearm(backendSocket);
             SSLSocket tls;
             if (dialogue == null) {
                 tls = upgrader.acceptImplicit(client);

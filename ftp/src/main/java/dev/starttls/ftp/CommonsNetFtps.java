@@ -1,0 +1,162 @@
+package dev.starttls.ftp;
+
+import dev.starttls.Endpoint;
+import dev.starttls.TlsConnection;
+import dev.starttls.TlsPolicy;
+import dev.starttls.TlsUpgradeException;
+import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.Upgrader;
+import dev.starttls.internal.Failures;
+import dev.starttls.spi.NumericReply;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.List;
+import javax.net.SocketFactory;
+import org.apache.commons.net.ftp.FTPReply;
+import org.apache.commons.net.ftp.FTPSClient;
+
+/**
+ * Commons Net's {@link FTPSClient} with this library's rules, through its protected hooks only (no reflection): the
+ * control connection's TLS layer comes from {@link Upgrader} (the policy's trust, protocols and deadline, host name
+ * verification, SNI, injection check), and passive data connections are made here: to the control connection's peer,
+ * upgraded with an {@link Endpoint} that resumes the control session (NET-408).
+ */
+final class CommonsNetFtps extends FTPSClient {
+    private final TlsPolicy policy;
+    private Endpoint control;
+    private boolean protectedData;
+
+    CommonsNetFtps(TlsPolicy policy, boolean implicit) {
+        super(implicit, policy.sslContext());
+        this.policy = policy;
+        setSocketFactory(new NoDelaySocketFactory());
+        setConnectTimeout((int) policy.connectTimeout().toMillis());
+        setDefaultTimeout((int) policy.readTimeout().toMillis());
+        setEndpointCheckingEnabled(true); // the Upgrader checks anyway; this keeps getters truthful
+    }
+
+    /** The control connection's TLS layer: the policy's, verified against the host name given to connect(). */
+    @Override
+    protected void sslNegotiation() throws IOException {
+        if (_hostname_ == null) {
+            Failures.closeQuietly(_socket_);
+            throw new IllegalArgumentException("connect with a host name (connect(String, int)): it is the name the "
+                    + "server's certificate is checked against");
+        }
+        if (_controlInput_ != null && _controlInput_.ready()) {
+            Failures.closeQuietly(_socket_);
+            throw new TlsUpgradeException(Failure.INJECTION, "plaintext arrived from " + _hostname_ + ":"
+                    + getRemotePort() + " after the 234 go-ahead and before the TLS handshake: possible command "
+                    + "injection, refusing to upgrade");
+        }
+        control = Endpoint.of(_hostname_, getRemotePort());
+        TlsConnection tls = Upgrader.of(policy).upgrade(_socket_, control);
+        _socket_ = tls.socket();
+        _controlInput_ = new BufferedReader(new InputStreamReader(_socket_.getInputStream(), getControlEncoding()));
+        _controlOutput_ = new BufferedWriter(new OutputStreamWriter(_socket_.getOutputStream(), getControlEncoding()));
+    }
+
+    /** RFC 4217 8, 9: PBSZ 0 and PROT P right after the handshake, before any credentials or data. */
+    @Override
+    protected void _connectAction_() throws IOException {
+        super._connectAction_();
+        execPBSZ(0);
+        execPROT("P");
+    }
+
+    @Override
+    public void execPROT(String prot) throws IOException {
+        super.execPROT(prot);
+        protectedData = "P".equals(prot);
+    }
+
+    /**
+     * Passive data connections made here: EPSV (PASV if refused), to the control connection's peer whatever the
+     * reply's address, the command, its 1xx, then the TLS handshake that resumes the control session.
+     */
+    @Override
+    protected Socket _openDataConnection_(String command, String arg) throws IOException {
+        if (getDataConnectionMode() != PASSIVE_LOCAL_DATA_CONNECTION_MODE || control == null) {
+            return super._openDataConnection_(command, arg); // active mode: Commons Net's own, no resumption
+        }
+        int port = passivePort();
+        Socket socket = Upgrader.of(policy).connectPlain(getRemoteAddress().getHostAddress(), port);
+        try {
+            socket.setSoTimeout(getDataTimeout().toMillis() > 0 ? (int) getDataTimeout().toMillis()
+                    : (int) policy.readTimeout().toMillis());
+            if (getRestartOffset() > 0 && !restart(getRestartOffset())) {
+                socket.close();
+                return null;
+            }
+            if (!FTPReply.isPositivePreliminary(sendCommand(command, arg))) {
+                socket.close();
+                return null;
+            }
+        } catch (IOException e) {
+            Failures.closeQuietly(socket);
+            throw e;
+        }
+        if (!protectedData) {
+            return socket;
+        }
+        return Upgrader.of(policy).upgrade(socket, FtpSession.dataEndpoint(control, port)).socket();
+    }
+
+    private int passivePort() throws IOException {
+        String peer = control.toString();
+        if (epsv() == 229) {
+            return PassiveReplies.epsvPort(reply(), peer);
+        }
+        if (pasv() != 227) {
+            throw new TlsUpgradeException(Failure.REJECTED, peer + " refused EPSV and PASV: " + getReplyString());
+        }
+        return PassiveReplies.pasvPort(reply(), peer);
+    }
+
+    private NumericReply reply() {
+        return new NumericReply(getReplyCode(), List.of(getReplyString().trim().substring(4)));
+    }
+
+    /** Plain sockets with TCP_NODELAY (FIELD-NOTES: Nagle and delayed ACK cost ~40 ms per exchange). */
+    private static final class NoDelaySocketFactory extends SocketFactory {
+        @Override
+        public Socket createSocket() throws IOException {
+            Socket socket = new Socket();
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            Socket socket = new Socket(host, port);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+            Socket socket = new Socket(host, port, local, localPort);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            Socket socket = new Socket(host, port);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
+            Socket socket = new Socket(host, port, local, localPort);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.starttls.ftp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPSClient;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Against real vsftpd ({@code require_ssl_reuse=YES}) and ProFTPD (mod_tls, reuse required), explicit and implicit,
+ * under TLS 1.3 and TLS 1.2: three downloads of 1 MiB in one session, each over a data connection that resumed the
+ * control session; and the same through the Commons Net adapter (which these servers refuse without resumption).
+ */
+@Timeout(120)
+class RealFtpServersTest {
+    @RegisterExtension
+    static final RealFtpServers servers = new RealFtpServers();
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "vsftpd-explicit, TLSv1.3", "vsftpd-explicit, TLSv1.2", "vsftpd-implicit, TLSv1.3", "vsftpd-implicit, TLSv1.2",
+        "proftpd-explicit, TLSv1.3", "proftpd-explicit, TLSv1.2", "proftpd-implicit, TLSv1.3",
+        "proftpd-implicit, TLSv1.2"
+    })
+    void downloadsThreeTimesOverResumedDataConnections(String server, String protocol) throws Exception {
+        int port = servers.port(server);
+        try (FtpSession ftp = server.endsWith("implicit")
+                ? FtpTls.connectImplicit("localhost", port, servers.policy(protocol))
+                : FtpTls.connect("localhost", port, servers.policy(protocol))) {
+            assertEquals(protocol, ftp.handshake().orElseThrow().protocol());
+            assertTrue(ftp.isDataPrivate());
+            ftp.login(servers.user(), servers.password());
+            assertEquals(servers.size(), ftp.size(servers.file()));
+            for (int i = 0; i < 3; i++) {
+                try (InputStream in = ftp.retrieve(servers.file())) {
+                    assertEquals(servers.sha256(), sha256(in), "download " + (i + 1) + " byte for byte");
+                }
+                var data = ftp.lastDataHandshake().orElseThrow();
+                assertEquals(protocol, data.protocol());
+                assertTrue(data.resumed(), "download " + (i + 1) + " resumed the control session: " + data);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "vsftpd-explicit, TLSv1.3", "vsftpd-explicit, TLSv1.2", "vsftpd-implicit, TLSv1.3",
+        "proftpd-explicit, TLSv1.3", "proftpd-explicit, TLSv1.2", "proftpd-implicit, TLSv1.3"
+    })
+    void commonsNetAdapterDownloadsThreeTimes(String server, String protocol) throws Exception {
+        FTPSClient client = server.endsWith("implicit") ? FtpTls.commonsNetImplicit(servers.policy(protocol))
+                : FtpTls.commonsNet(servers.policy(protocol));
+        client.connect("localhost", servers.port(server));
+        try {
+            assertTrue(client.login(servers.user(), servers.password()), client.getReplyString());
+            client.enterLocalPassiveMode();
+            client.setFileType(FTP.BINARY_FILE_TYPE);
+            for (int i = 0; i < 3; i++) {
+                MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                try (OutputStream sink = new DigestSink(digest)) {
+                    assertTrue(client.retrieveFile(servers.file(), sink), "download " + (i + 1) + ": "
+                            + client.getReplyString());
+                }
+                assertEquals(servers.sha256(), HexFormat.of().formatHex(digest.digest()));
+            }
+            client.logout();
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    static String sha256(InputStream in) throws IOException, NoSuchAlgorithmException {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (DigestInputStream din = new DigestInputStream(in, digest)) {
+            din.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** An output stream that only digests. */
+    private static final class DigestSink extends OutputStream {
+        private final MessageDigest digest;
+
+        DigestSink(MessageDigest digest) {
+            this.digest = digest;
+        }
+
+        @Override
+        public void write(int b) {
+            digest.update((byte) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            digest.update(b, off, len);
+        }
+    }
+}
