@@ -10,6 +10,7 @@ import dev.starttls.smtp.SmtpSession;
 import dev.starttls.smtp.SmtpTls;
 import dev.starttls.testkit.HeldCertificate;
 import dev.starttls.testkit.ScriptedServer;
+import dev.starttls.testkit.TlsFtpServer;
 import dev.starttls.testkit.TlsGreenMail;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code starttls demo}: starts the test kit's servers in-process with a throwaway CA, probes each protocol in each
+ * {@code starttls demo}: starts the test kit's mail and FTPS servers in-process with a throwaway CA, probes each protocol in each
  * mode, sends a mail over SMTP STARTTLS and reads it back over IMAP STARTTLS and POP3 STLS, shows one refusal (a
  * certificate for another host), prints a table, and exits 0 only if every check passed.
  */
@@ -57,17 +58,18 @@ final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         List<Row> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        try (TlsGreenMail mail = TlsGreenMail.start()) {
+        try (TlsGreenMail mail = TlsGreenMail.start(); TlsFtpServer ftp = TlsFtpServer.start()) {
             mail.greenMail().setUser(USER + "@localhost", USER, PASSWORD);
-            TlsPolicy policy = mail.clientPolicy().newBuilder().connectTimeout(STEP_TIMEOUT)
-                    .readTimeout(STEP_TIMEOUT).handshakeTimeout(STEP_TIMEOUT).build();
-            out.println("embedded GreenMail with TLS on 127.0.0.1, certificate for localhost from "
-                    + mail.ca().certificate().getSubjectX500Principal().getName());
+            TlsPolicy policy = TlsPolicy.builder().trustCertificates(mail.ca().certificate(), ftp.ca().certificate())
+                    .connectTimeout(STEP_TIMEOUT).readTimeout(STEP_TIMEOUT).handshakeTimeout(STEP_TIMEOUT).build();
+            out.println("embedded GreenMail and Apache FtpServer with TLS on 127.0.0.1, certificates for localhost "
+                    + "from throwaway CAs");
             out.println();
             try (Prober prober = new Prober(policy, Optional.empty(), STEP_TIMEOUT.multipliedBy(3))) {
                 for (String url : List.of("smtp://localhost:" + mail.smtpPort(), "smtps://localhost:" + mail.smtpsPort(),
                         "imap://localhost:" + mail.imapPort(), "imaps://localhost:" + mail.imapsPort(),
-                        "pop3://localhost:" + mail.pop3Port(), "pop3s://localhost:" + mail.pop3sPort())) {
+                        "pop3://localhost:" + mail.pop3Port(), "pop3s://localhost:" + mail.pop3sPort(),
+                        "ftp://localhost:" + ftp.explicitPort(), "ftps://localhost:" + ftp.implicitPort())) {
                     rows.add(probe(prober, Target.parse(url)));
                 }
                 String token = UUID.randomUUID().toString();
@@ -83,8 +85,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static Row probe(Prober prober, Target target) {
         ProbeResult result = prober.probe(target);
-        String name = "probe " + target.scheme().id() + (target.scheme().isImplicit() ? " (implicit TLS)"
-                : " (" + (target.scheme() == Scheme.POP3 ? "STLS" : "STARTTLS") + ")");
+        String name = "probe " + target.scheme().id() + " (" + target.scheme().mode() + ")";
         if (result.failure().isPresent()) {
             return new Row(name, false, result.failure().get().failure() + ": " + result.failure().get().message());
         }

@@ -46,7 +46,7 @@ final class HumanFormat {
                     .append("  ").append(problem.message()).append('\n').toString();
         }
         ProbeResult.SessionFacts facts = result.session().orElseThrow();
-        String mode = facts.report().implicit() ? "implicit TLS" : "STARTTLS";
+        String mode = result.target().map(t -> t.scheme().mode()).orElse("");
         if (facts.handshake().isEmpty()) {
             out.append("  OK  NO TLS: plaintext after an opportunistic fallback\n");
         } else {

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 /** {@code starttls probe}: one or many servers, as a person or a monitoring job wants to see them. */
 @Command(name = "probe", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Connects, upgrades to TLS (STARTTLS or implicit TLS) and reports what was negotiated.",
-            "Schemes: smtp:// (25), smtps:// (465), imap:// (143), imaps:// (993), pop3:// (110), pop3s:// (995).",
+            "Schemes: smtp:// (25), smtps:// (465), imap:// (143), imaps:// (993), pop3:// (110), pop3s:// (995),",
+            "ftp:// (21, AUTH TLS), ftps:// (990).",
             "Exit status: 0 success, 1 an upgrade failed, 2 usage error, 3 a certificate expires within --warn-days."})
 final class ProbeCommand implements Callable<Integer> {
     @Spec

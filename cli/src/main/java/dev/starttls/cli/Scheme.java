@@ -3,6 +3,7 @@ package dev.starttls.cli;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsSession;
 import dev.starttls.TlsUpgradeException;
+import dev.starttls.ftp.FtpTls;
 import dev.starttls.imap.ImapTls;
 import dev.starttls.pop3.Pop3Tls;
 import dev.starttls.smtp.SmtpTls;
@@ -14,15 +15,22 @@ import java.util.stream.Collectors;
 
 /**
  * The URL schemes {@code starttls probe} understands: for each, its default port, whether TLS is implicit, and the
- * protocol module's entry point that secures a connected socket. FTP and HTTPS join this table when their modules do.
+ * protocol module's entry point that secures a connected socket. HTTPS joins this table when its module does.
  */
 enum Scheme {
-    SMTP("smtp", 25, false, SmtpTls::upgrade),
-    SMTPS("smtps", 465, true, SmtpTls::implicit),
-    IMAP("imap", 143, false, ImapTls::upgrade),
-    IMAPS("imaps", 993, true, ImapTls::implicit),
-    POP3("pop3", 110, false, Pop3Tls::upgrade),
-    POP3S("pop3s", 995, true, Pop3Tls::implicit);
+    SMTP("smtp", 25, "STARTTLS", SmtpTls::upgrade),
+    SMTPS("smtps", 465, Modes.IMPLICIT, SmtpTls::implicit),
+    IMAP("imap", 143, "STARTTLS", ImapTls::upgrade),
+    IMAPS("imaps", 993, Modes.IMPLICIT, ImapTls::implicit),
+    POP3("pop3", 110, "STLS", Pop3Tls::upgrade),
+    POP3S("pop3s", 995, Modes.IMPLICIT, Pop3Tls::implicit),
+    FTP("ftp", 21, "AUTH TLS", FtpTls::upgrade),
+    FTPS("ftps", 990, Modes.IMPLICIT, FtpTls::implicit);
+
+    /** Holds the constant the enum constants use (they may not name a static field of their own enum). */
+    private static final class Modes {
+        static final String IMPLICIT = "implicit TLS";
+    }
 
     /** Secures a socket connected to the server: STARTTLS or implicit TLS, verifying {@code name}. */
     @FunctionalInterface
@@ -32,13 +40,13 @@ enum Scheme {
 
     private final String id;
     private final int defaultPort;
-    private final boolean implicit;
+    private final String mode;
     private final Opener opener;
 
-    Scheme(String id, int defaultPort, boolean implicit, Opener opener) {
+    Scheme(String id, int defaultPort, String mode, Opener opener) {
         this.id = id;
         this.defaultPort = defaultPort;
-        this.implicit = implicit;
+        this.mode = mode;
         this.opener = opener;
     }
 
@@ -52,7 +60,12 @@ enum Scheme {
     }
 
     boolean isImplicit() {
-        return implicit;
+        return mode.equals(Modes.IMPLICIT);
+    }
+
+    /** How TLS starts: {@code implicit TLS}, or the upgrade command ({@code STARTTLS}, {@code STLS}, {@code AUTH TLS}). */
+    String mode() {
+        return mode;
     }
 
     TlsSession open(Socket connected, String name, TlsPolicy policy) throws TlsUpgradeException {

@@ -2,7 +2,9 @@ package dev.starttls.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starttls.testkit.TlsFtpServer;
 import dev.starttls.testkit.TlsGreenMail;
+import java.nio.file.Files;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -23,10 +25,10 @@ import picocli.CommandLine.Spec;
  * ports, then one JSON line with them; stops on Ctrl-C, or at the end of stdin with {@code --stop-on-eof}.
  */
 @Command(name = "serve", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Runs TLS mail servers for tests (the test kit's GreenMail) until Ctrl-C.",
-            "SMTP, POP3 and IMAP with STARTTLS and with implicit TLS on 127.0.0.1, a certificate for localhost,",
-            "127.0.0.1 and ::1 from a throwaway CA. Prints the ports, then a JSON line with them (the line",
-            "starting with '{')."})
+        description = {"Runs TLS servers for tests (the test kit's GreenMail and FTPS server) until Ctrl-C.",
+            "SMTP, POP3, IMAP and FTP with STARTTLS / STLS / AUTH TLS and with implicit TLS on 127.0.0.1,",
+            "certificates for localhost, 127.0.0.1 and ::1 from throwaway CAs. Prints the ports, then a JSON",
+            "line with them (the line starting with '{')."})
 final class ServeCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -37,7 +39,8 @@ final class ServeCommand implements Callable<Integer> {
     private Path caOut;
 
     @Option(names = "--user", paramLabel = "NAME:PASSWORD",
-            description = "a mailbox NAME@localhost that logs in as NAME (repeatable)")
+            description = "a mailbox NAME@localhost that logs in as NAME (repeatable); the first is also the FTP "
+                    + "user (default alice:secret)")
     private List<String> users = new ArrayList<>();
 
     @Option(names = "--stop-on-eof", description = "stop when stdin ends (for a parent process that may die)")
@@ -48,10 +51,19 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         List<String[]> credentials = users.stream().map(this::credential).toList();
+        String[] ftpUser = credentials.isEmpty() ? new String[] {"alice", "secret"} : credentials.get(0);
         TlsGreenMail mail = TlsGreenMail.start();
+        TlsFtpServer ftp;
+        try {
+            ftp = TlsFtpServer.builder().user(ftpUser[0], ftpUser[1]).start();
+        } catch (RuntimeException e) {
+            mail.close();
+            throw e;
+        }
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopped.compareAndSet(false, true)) {
+                ftp.close();
                 mail.close();
             }
         };
@@ -61,9 +73,9 @@ final class ServeCommand implements Callable<Integer> {
         try {
             credentials.forEach(c -> mail.greenMail().setUser(c[0] + "@localhost", c[0], c[1]));
             if (caOut != null) {
-                mail.ca().writeCertificatePem(caOut);
+                Files.writeString(caOut, mail.ca().certificatePem() + ftp.ca().certificatePem());
             }
-            announce(mail);
+            announce(mail, ftp, ftpUser[0]);
             if (stopOnEof) {
                 Thread watcher = new Thread(() -> {
                     drain(stdin);
@@ -80,12 +92,13 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private void announce(TlsGreenMail mail) {
+    private void announce(TlsGreenMail mail, TlsFtpServer ftp, String ftpUser) {
         PrintWriter out = spec.commandLine().getOut();
         ObjectNode json = MAPPER.createObjectNode()
                 .put("smtp", mail.smtpPort()).put("smtps", mail.smtpsPort())
                 .put("pop3", mail.pop3Port()).put("pop3s", mail.pop3sPort())
                 .put("imap", mail.imapPort()).put("imaps", mail.imapsPort())
+                .put("ftp", ftp.explicitPort()).put("ftps", ftp.implicitPort())
                 .put("host", "127.0.0.1");
         if (caOut != null) {
             json.put("ca", caOut.toAbsolutePath().toString());
@@ -93,8 +106,10 @@ final class ServeCommand implements Callable<Integer> {
         out.printf("SMTP  STARTTLS  127.0.0.1:%d   implicit TLS 127.0.0.1:%d%n", mail.smtpPort(), mail.smtpsPort());
         out.printf("POP3  STLS      127.0.0.1:%d   implicit TLS 127.0.0.1:%d%n", mail.pop3Port(), mail.pop3sPort());
         out.printf("IMAP  STARTTLS  127.0.0.1:%d   implicit TLS 127.0.0.1:%d%n", mail.imapPort(), mail.imapsPort());
-        out.println("certificate for localhost, 127.0.0.1, ::1 from " + mail.ca().certificate().getSubjectX500Principal()
-                + (caOut != null ? " (CA written to " + caOut + ")" : " (pass --ca-out FILE to trust it)"));
+        out.printf("FTP   AUTH TLS  127.0.0.1:%d   implicit TLS 127.0.0.1:%d   user %s, home %s%n", ftp.explicitPort(),
+                ftp.implicitPort(), ftpUser, ftp.home());
+        out.println("certificates for localhost, 127.0.0.1, ::1 from two throwaway CAs (mail, FTP)"
+                + (caOut != null ? ", written to " + caOut : "; pass --ca-out FILE to trust them"));
         out.println(json);
         out.flush();
     }

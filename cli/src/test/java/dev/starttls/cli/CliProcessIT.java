@@ -148,7 +148,7 @@ class CliProcessIT {
             JsonNode ports = announcedPorts(serve);
             assertEquals("127.0.0.1", ports.get("host").asText());
             assertEquals(caOut.toAbsolutePath().toString(), ports.get("ca").asText());
-            for (String protocol : List.of("smtp", "imap", "pop3")) {
+            for (String protocol : List.of("smtp", "imap", "pop3", "ftp")) {
                 String output = openSslStartTls(protocol, ports.get(protocol).asInt(), caOut);
                 assertTrue(output.contains("Verification: OK"), protocol + ":\n" + output);
                 assertTrue(output.contains("Protocol version: TLSv1.3"), protocol + ":\n" + output);
@@ -181,7 +181,7 @@ class CliProcessIT {
         Cli.Run demo = run("demo");
         long seconds = (System.nanoTime() - start) / 1_000_000_000;
         assertEquals(0, demo.exit(), demo.toString());
-        assertTrue(demo.out().contains("10 of 10 checks passed"), demo.toString());
+        assertTrue(demo.out().contains("12 of 12 checks passed"), demo.toString());
         assertTrue(demo.out().contains("CERTIFICATE: TLS handshake with localhost:"), demo.toString());
         assertTrue(seconds < 60, seconds + " s on a loaded machine; a few seconds on an idle one");
     }

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.starttls.testkit.CertificateAuthority;
 import dev.starttls.testkit.ScriptedServer;
+import dev.starttls.testkit.TlsFtpServer;
 import dev.starttls.testkit.TlsGreenMail;
 import dev.starttls.testkit.TlsGreenMailExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +29,7 @@ class ProbeCommandTest {
     @RegisterExtension
     static final TlsGreenMailExtension MAIL = new TlsGreenMailExtension();
     private static TlsGreenMail mail;
+    private static TlsFtpServer ftp;
     private static String ca;
 
     @TempDir
@@ -35,7 +38,15 @@ class ProbeCommandTest {
     @BeforeAll
     static void start() throws Exception {
         mail = MAIL.get();
-        ca = mail.ca().writeCertificatePem(dir.resolve("ca.pem")).toString();
+        ftp = TlsFtpServer.start();
+        // one PEM file with both CAs, as openssl -CAfile takes it
+        ca = Files.writeString(dir.resolve("ca.pem"), mail.ca().certificatePem() + ftp.ca().certificatePem())
+                .toString();
+    }
+
+    @AfterAll
+    static void stop() {
+        ftp.close();
     }
 
     static String url(String scheme) {
@@ -46,19 +57,21 @@ class ProbeCommandTest {
             case "imaps" -> mail.imapsPort();
             case "pop3" -> mail.pop3Port();
             case "pop3s" -> mail.pop3sPort();
+            case "ftp" -> ftp.explicitPort();
+            case "ftps" -> ftp.implicitPort();
             default -> throw new IllegalArgumentException(scheme);
         };
         return scheme + "://localhost:" + port;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"smtp", "smtps", "imap", "imaps", "pop3", "pop3s"})
+    @ValueSource(strings = {"smtp", "smtps", "imap", "imaps", "pop3", "pop3s", "ftp", "ftps"})
     void eachSchemeUpgradesWithTheGivenCa(String scheme) {
         Cli.Run run = Cli.run("probe", "--ca", ca, url(scheme));
         assertEquals(0, run.exit(), run.toString());
         assertTrue(run.out().startsWith(url(scheme) + "  OK  TLSv1.3 "), run.toString());
         assertTrue(run.out().contains("names    localhost, 127.0.0.1"), run.toString());
-        assertTrue(run.out().contains(scheme.endsWith("s") ? "(implicit TLS)" : "(STARTTLS)"), run.toString());
+        assertTrue(run.out().contains("(" + Target.parse(url(scheme)).scheme().mode() + ")"), run.toString());
     }
 
     @Test
