@@ -65,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("embedded GreenMail and Apache FtpServer with TLS on 127.0.0.1, certificates for localhost "
                     + "from throwaway CAs");
             out.println();
-            try (Prober prober = new Prober(policy, Optional.empty(), STEP_TIMEOUT.multipliedBy(3))) {
+            try (Prober prober = new Prober(policy, Prober.Settings.direct(STEP_TIMEOUT.multipliedBy(3)))) {
                 for (String url : List.of("smtp://localhost:" + mail.smtpPort(), "smtps://localhost:" + mail.smtpsPort(),
                         "imap://localhost:" + mail.imapPort(), "imaps://localhost:" + mail.imapsPort(),
                         "pop3://localhost:" + mail.pop3Port(), "pop3s://localhost:" + mail.pop3sPort(),

@@ -1,6 +1,7 @@
 package dev.starttls.cli;
 
 import dev.starttls.TlsPolicy;
+import dev.starttls.http.HttpProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "probe", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Connects, upgrades to TLS (STARTTLS or implicit TLS) and reports what was negotiated.",
             "Schemes: smtp:// (25), smtps:// (465), imap:// (143), imaps:// (993), pop3:// (110), pop3s:// (995),",
-            "ftp:// (21, AUTH TLS), ftps:// (990).",
+            "ftp:// (21, AUTH TLS), ftps:// (990), https:// (443); http:// (80) with --http-upgrade only.",
             "Exit status: 0 success, 1 an upgrade failed, 2 usage error, 3 a certificate expires within --warn-days."})
 final class ProbeCommand implements Callable<Integer> {
     @Spec
@@ -46,6 +47,15 @@ final class ProbeCommand implements Callable<Integer> {
             description = "verify the certificate against NAME and send it as SNI, instead of the host")
     private String serverName;
 
+    @Option(names = "--proxy", paramLabel = "http://[USER:PASS@]HOST:PORT", converter = ProxyConverter.class,
+            description = "reach every target through this HTTP CONNECT proxy (certificates are verified against "
+                    + "the target, never the proxy)")
+    private HttpProxy proxy;
+
+    @Option(names = "--http-upgrade", description = "allow http:// targets, upgraded with RFC 2817 "
+            + "(Upgrade: TLS/1.0); almost only CUPS speaks it")
+    private boolean httpUpgrade;
+
     @Option(names = "--tls1.2", description = "allow TLS 1.2 only (with --tls1.3: both)")
     private boolean tls12;
 
@@ -54,7 +64,7 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "bound on the connect, on each reply and on the handshake; a whole probe gets at most "
-                    + "three times that (default: ${DEFAULT-VALUE})")
+                    + "three times that, four through --proxy (default: ${DEFAULT-VALUE})")
     private double timeoutSeconds;
 
     @Option(names = "--opportunistic", description = "report a server without STARTTLS (or refusing it) as a "
@@ -108,7 +118,9 @@ final class ProbeCommand implements Callable<Integer> {
         boolean batch = targets != null;
         Progress bar = new Progress(System.err, batch && (progress || System.console() != null), selected.size());
         Duration timeout = Duration.ofMillis((long) (timeoutSeconds * 1000));
-        try (Prober prober = new Prober(policy(timeout), Optional.ofNullable(serverName), timeout.multipliedBy(3))) {
+        Prober.Settings settings = new Prober.Settings(Optional.ofNullable(serverName), Optional.ofNullable(proxy),
+                httpUpgrade, timeout.multipliedBy(proxy != null ? 4 : 3));
+        try (Prober prober = new Prober(policy(timeout), settings)) {
             Batch.Summary summary = new Batch(prober, concurrency, new RateLimiter(rate), warnBefore)
                     .run(selected, result -> {
                         String text = format.apply(result);
@@ -144,7 +156,7 @@ final class ProbeCommand implements Callable<Integer> {
 
     private void requireTarget(String line) {
         try {
-            Target.parse(line);
+            Prober.requireAllowed(Target.parse(line), httpUpgrade);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

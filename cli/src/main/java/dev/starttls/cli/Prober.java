@@ -5,6 +5,8 @@ import dev.starttls.TlsSession;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.Upgrader;
+import dev.starttls.http.HttpProxy;
+import dev.starttls.http.HttpTls;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -24,36 +26,61 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Thread-safe: probes run concurrently; {@link #close()} stops the deadline timer.
  */
 final class Prober implements AutoCloseable {
+    /**
+     * How targets are reached and checked.
+     *
+     * @param serverName the name to verify and send as SNI instead of each target's host
+     * @param proxy an HTTP CONNECT proxy to reach every target through
+     * @param httpUpgrade whether {@code http://} targets (RFC 2817) are allowed
+     * @param totalDeadline how long one probe may take in all
+     */
+    record Settings(Optional<String> serverName, Optional<HttpProxy> proxy, boolean httpUpgrade,
+            Duration totalDeadline) {
+        static Settings direct(Duration totalDeadline) {
+            return new Settings(Optional.empty(), Optional.empty(), false, totalDeadline);
+        }
+    }
+
     private final TlsPolicy policy;
-    private final Optional<String> serverName;
-    private final Duration totalDeadline;
+    private final Settings settings;
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "probe-deadlines");
         t.setDaemon(true);
         return t;
     });
 
-    /**
-     * @param serverName the name to verify and send as SNI instead of each target's host
-     * @param totalDeadline how long one probe may take in all
-     */
-    Prober(TlsPolicy policy, Optional<String> serverName, Duration totalDeadline) {
+    Prober(TlsPolicy policy, Settings settings) {
         this.policy = policy;
-        this.serverName = serverName;
-        this.totalDeadline = totalDeadline;
+        this.settings = settings;
+    }
+
+    /**
+     * Refuses an {@code http://} target unless RFC 2817 was asked for: a plain HTTP URL is far more often a mistake
+     * for {@code https://} than a CUPS server.
+     *
+     * @throws IllegalArgumentException naming the remedy
+     */
+    static void requireAllowed(Target target, boolean httpUpgrade) {
+        if (target.scheme() == Scheme.HTTP && !httpUpgrade) {
+            throw new IllegalArgumentException("'" + target.line() + "': http:// is probed only with --http-upgrade "
+                    + "(RFC 2817, which almost only CUPS speaks); did you mean https://?");
+        }
     }
 
     ProbeResult probe(Target target) {
         long start = System.nanoTime();
         AtomicBoolean overdue = new AtomicBoolean();
+        Duration totalDeadline = settings.totalDeadline();
         try {
-            Socket socket = Upgrader.of(policy).connectPlain(target.host(), target.port());
+            requireAllowed(target, settings.httpUpgrade());
+            Socket socket = connect(target);
             Duration connect = since(start);
             ScheduledFuture<?> alarm = deadlines.schedule(() -> {
                 overdue.set(true);
                 closeQuietly(socket);
             }, Math.max(1, totalDeadline.minus(connect).toMillis()), TimeUnit.MILLISECONDS);
-            try (TlsSession session = target.scheme().open(socket, serverName.orElse(target.host()), policy)) {
+            try (TlsSession session = target.scheme().open(socket, settings.serverName().orElse(target.host()),
+                    policy)) {
                 ProbeResult.SessionFacts facts = ProbeResult.SessionFacts.of(session, connect);
                 session.close(); // QUIT / LOGOUT is part of the probe's time
                 return ProbeResult.success(target, facts, since(start));
@@ -69,6 +96,14 @@ final class Prober implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return failure(target, ProbeResult.INVALID_TARGET, e.getMessage(), start);
         }
+    }
+
+    /** A plain connection to the target, directly or through the proxy's tunnel (which carries the target). */
+    private Socket connect(Target target) throws TlsUpgradeException {
+        if (settings.proxy().isPresent()) {
+            return HttpTls.tunnel(settings.proxy().get(), target.host(), target.port(), policy);
+        }
+        return Upgrader.of(policy).connectPlain(target.host(), target.port());
     }
 
     private static ProbeResult failure(Target target, String kind, String message, long start) {

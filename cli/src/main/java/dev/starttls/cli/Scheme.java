@@ -4,6 +4,7 @@ import dev.starttls.TlsPolicy;
 import dev.starttls.TlsSession;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.ftp.FtpTls;
+import dev.starttls.http.HttpTls;
 import dev.starttls.imap.ImapTls;
 import dev.starttls.pop3.Pop3Tls;
 import dev.starttls.smtp.SmtpTls;
@@ -15,7 +16,7 @@ import java.util.stream.Collectors;
 
 /**
  * The URL schemes {@code starttls probe} understands: for each, its default port, whether TLS is implicit, and the
- * protocol module's entry point that secures a connected socket. HTTPS joins this table when its module does.
+ * protocol module's entry point that secures a connected socket.
  */
 enum Scheme {
     SMTP("smtp", 25, "STARTTLS", SmtpTls::upgrade),
@@ -25,7 +26,10 @@ enum Scheme {
     POP3("pop3", 110, "STLS", Pop3Tls::upgrade),
     POP3S("pop3s", 995, Modes.IMPLICIT, Pop3Tls::implicit),
     FTP("ftp", 21, "AUTH TLS", FtpTls::upgrade),
-    FTPS("ftps", 990, Modes.IMPLICIT, FtpTls::implicit);
+    FTPS("ftps", 990, Modes.IMPLICIT, FtpTls::implicit),
+    HTTPS("https", 443, Modes.IMPLICIT, HttpTls::implicit),
+    /** RFC 2817 {@code Upgrade: TLS/1.0}: only with {@code --http-upgrade}, for the rare server that speaks it. */
+    HTTP("http", 80, "RFC 2817 upgrade", HttpTls::upgrade);
 
     /** Holds the constant the enum constants use (they may not name a static field of their own enum). */
     private static final class Modes {

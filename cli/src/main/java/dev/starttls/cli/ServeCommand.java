@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starttls.testkit.TlsFtpServer;
 import dev.starttls.testkit.TlsGreenMail;
+import dev.starttls.testkit.TlsJetty;
 import java.nio.file.Files;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +26,9 @@ import picocli.CommandLine.Spec;
  * ports, then one JSON line with them; stops on Ctrl-C, or at the end of stdin with {@code --stop-on-eof}.
  */
 @Command(name = "serve", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Runs TLS servers for tests (the test kit's GreenMail and FTPS server) until Ctrl-C.",
-            "SMTP, POP3, IMAP and FTP with STARTTLS / STLS / AUTH TLS and with implicit TLS on 127.0.0.1,",
+        description = {"Runs TLS servers for tests (the test kit's GreenMail, FTPS and Jetty) until Ctrl-C.",
+            "SMTP, POP3, IMAP and FTP with STARTTLS / STLS / AUTH TLS and with implicit TLS, HTTPS and an HTTP",
+            "CONNECT proxy, all on 127.0.0.1,",
             "certificates for localhost, 127.0.0.1 and ::1 from throwaway CAs. Prints the ports, then a JSON",
             "line with them (the line starting with '{')."})
 final class ServeCommand implements Callable<Integer> {
@@ -54,15 +56,24 @@ final class ServeCommand implements Callable<Integer> {
         String[] ftpUser = credentials.isEmpty() ? new String[] {"alice", "secret"} : credentials.get(0);
         TlsGreenMail mail = TlsGreenMail.start();
         TlsFtpServer ftp;
+        TlsJetty web;
         try {
             ftp = TlsFtpServer.builder().user(ftpUser[0], ftpUser[1]).start();
         } catch (RuntimeException e) {
             mail.close();
             throw e;
         }
+        try {
+            web = TlsJetty.start();
+        } catch (RuntimeException e) {
+            ftp.close();
+            mail.close();
+            throw e;
+        }
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopped.compareAndSet(false, true)) {
+                web.close();
                 ftp.close();
                 mail.close();
             }
@@ -73,9 +84,10 @@ final class ServeCommand implements Callable<Integer> {
         try {
             credentials.forEach(c -> mail.greenMail().setUser(c[0] + "@localhost", c[0], c[1]));
             if (caOut != null) {
-                Files.writeString(caOut, mail.ca().certificatePem() + ftp.ca().certificatePem());
+                Files.writeString(caOut, mail.ca().certificatePem() + ftp.ca().certificatePem()
+                        + web.ca().certificatePem());
             }
-            announce(mail, ftp, ftpUser[0]);
+            announce(mail, ftp, ftpUser[0], web);
             if (stopOnEof) {
                 Thread watcher = new Thread(() -> {
                     drain(stdin);
@@ -92,13 +104,14 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private void announce(TlsGreenMail mail, TlsFtpServer ftp, String ftpUser) {
+    private void announce(TlsGreenMail mail, TlsFtpServer ftp, String ftpUser, TlsJetty web) {
         PrintWriter out = spec.commandLine().getOut();
         ObjectNode json = MAPPER.createObjectNode()
                 .put("smtp", mail.smtpPort()).put("smtps", mail.smtpsPort())
                 .put("pop3", mail.pop3Port()).put("pop3s", mail.pop3sPort())
                 .put("imap", mail.imapPort()).put("imaps", mail.imapsPort())
                 .put("ftp", ftp.explicitPort()).put("ftps", ftp.implicitPort())
+                .put("https", web.httpsPort()).put("proxy", web.proxyPort())
                 .put("host", "127.0.0.1");
         if (caOut != null) {
             json.put("ca", caOut.toAbsolutePath().toString());
@@ -108,7 +121,9 @@ final class ServeCommand implements Callable<Integer> {
         out.printf("IMAP  STARTTLS  127.0.0.1:%d   implicit TLS 127.0.0.1:%d%n", mail.imapPort(), mail.imapsPort());
         out.printf("FTP   AUTH TLS  127.0.0.1:%d   implicit TLS 127.0.0.1:%d   user %s, home %s%n", ftp.explicitPort(),
                 ftp.implicitPort(), ftpUser, ftp.home());
-        out.println("certificates for localhost, 127.0.0.1, ::1 from two throwaway CAs (mail, FTP)"
+        out.printf("HTTPS           127.0.0.1:%d   CONNECT proxy (loopback targets) http://127.0.0.1:%d%n",
+                web.httpsPort(), web.proxyPort());
+        out.println("certificates for localhost, 127.0.0.1, ::1 from three throwaway CAs (mail, FTP, web)"
                 + (caOut != null ? ", written to " + caOut : "; pass --ca-out FILE to trust them"));
         out.println(json);
         out.flush();

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.starttls.testkit.ScriptedServer;
-import dev.starttls.testkit.TlsGreenMail;
-import dev.starttls.testkit.TlsGreenMailExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,32 +17,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code starttls probe --targets}: many targets, good, hostile and silent, in-process. */
 @Timeout(120)
-class BatchTest {
-    @RegisterExtension
-    static final TlsGreenMailExtension MAIL = new TlsGreenMailExtension();
-    private static TlsGreenMail mail;
+class BatchTest extends AgainstTheKit {
     private static ScriptedServer stripped;
     private static ScriptedServer silent;
     private static ScriptedServer wrongHost;
     private static int closedPort;
     private static String ca;
 
-    @TempDir
-    static Path dir;
-
     @BeforeAll
     static void start() throws Exception {
-        mail = MAIL.get();
         stripped = HostileServers.strippedSmtp();
         silent = HostileServers.silent();
         wrongHost = HostileServers.wrongHost(mail.ca());
         closedPort = HostileServers.closedPort();
-        ca = mail.ca().writeCertificatePem(dir.resolve("ca.pem")).toString();
+        ca = trust("ca.pem", mail.ca());
     }
 
     @AfterAll

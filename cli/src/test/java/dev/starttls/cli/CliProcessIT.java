@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.starttls.testkit.ScriptedServer;
-import dev.starttls.testkit.TlsGreenMail;
-import dev.starttls.testkit.TlsGreenMailExtension;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -22,27 +20,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code java -jar cli/target/starttls.jar} as a real process (run by failsafe after {@code package}): exit statuses,
  * JSON, a batch killed mid-way and resumed, {@code serve} driven by {@code openssl s_client}, and the demo.
  */
 @Timeout(180)
-class CliProcessIT {
-    @RegisterExtension
-    static final TlsGreenMailExtension MAIL = new TlsGreenMailExtension();
-    private static TlsGreenMail mail;
+class CliProcessIT extends AgainstTheKit {
     private static String ca;
-
-    @TempDir
-    static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
-        mail = MAIL.get();
-        ca = mail.ca().writeCertificatePem(dir.resolve("ca.pem")).toString();
+        ca = trust("ca.pem", mail.ca());
     }
 
     static Path jar() {

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.starttls.testkit.CertificateAuthority;
 import dev.starttls.testkit.ScriptedServer;
 import dev.starttls.testkit.TlsFtpServer;
-import dev.starttls.testkit.TlsGreenMail;
-import dev.starttls.testkit.TlsGreenMailExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,30 +16,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code starttls probe} in-process against the test kit's servers and hostile ones. */
 @Timeout(60)
-class ProbeCommandTest {
-    @RegisterExtension
-    static final TlsGreenMailExtension MAIL = new TlsGreenMailExtension();
-    private static TlsGreenMail mail;
+class ProbeCommandTest extends AgainstTheKit {
     private static TlsFtpServer ftp;
     private static String ca;
 
-    @TempDir
-    static Path dir;
-
     @BeforeAll
     static void start() throws Exception {
-        mail = MAIL.get();
         ftp = TlsFtpServer.start();
-        // one PEM file with both CAs, as openssl -CAfile takes it
-        ca = Files.writeString(dir.resolve("ca.pem"), mail.ca().certificatePem() + ftp.ca().certificatePem())
-                .toString();
+        ca = trust("ca.pem", mail.ca(), ftp.ca());
     }
 
     @AfterAll
