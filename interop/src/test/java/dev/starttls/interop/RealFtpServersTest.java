@@ -1,8 +1,10 @@
-package dev.starttls.ftp;
+package dev.starttls.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.starttls.ftp.FtpSession;
+import dev.starttls.ftp.FtpTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPSClient;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,10 +25,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * under TLS 1.3 and TLS 1.2: three downloads of 1 MiB in one session, each over a data connection that resumed the
  * control session; and the same through the Commons Net adapter (which these servers refuse without resumption).
  */
+@Tag("interop")
 @Timeout(120)
 class RealFtpServersTest {
     @RegisterExtension
-    static final RealFtpServers servers = new RealFtpServers();
+    static final RealServers servers = new RealServers("ftp-servers", "vsftpd/ProFTPD");
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
@@ -40,11 +44,11 @@ class RealFtpServersTest {
                 : FtpTls.connect("localhost", port, servers.policy(protocol))) {
             assertEquals(protocol, ftp.handshake().orElseThrow().protocol());
             assertTrue(ftp.isDataPrivate());
-            ftp.login(servers.user(), servers.password());
-            assertEquals(servers.size(), ftp.size(servers.file()));
+            ftp.login(servers.value("user"), servers.value("password"));
+            assertEquals(Long.parseLong(servers.value("size")), ftp.size(servers.value("file")));
             for (int i = 0; i < 3; i++) {
-                try (InputStream in = ftp.retrieve(servers.file())) {
-                    assertEquals(servers.sha256(), sha256(in), "download " + (i + 1) + " byte for byte");
+                try (InputStream in = ftp.retrieve(servers.value("file"))) {
+                    assertEquals(servers.value("sha256"), sha256(in), "download " + (i + 1) + " byte for byte");
                 }
                 var data = ftp.lastDataHandshake().orElseThrow();
                 assertEquals(protocol, data.protocol());
@@ -63,16 +67,16 @@ class RealFtpServersTest {
                 : FtpTls.commonsNet(servers.policy(protocol));
         client.connect("localhost", servers.port(server));
         try {
-            assertTrue(client.login(servers.user(), servers.password()), client.getReplyString());
+            assertTrue(client.login(servers.value("user"), servers.value("password")), client.getReplyString());
             client.enterLocalPassiveMode();
             client.setFileType(FTP.BINARY_FILE_TYPE);
             for (int i = 0; i < 3; i++) {
                 MessageDigest digest = MessageDigest.getInstance("SHA-256");
                 try (OutputStream sink = new DigestSink(digest)) {
-                    assertTrue(client.retrieveFile(servers.file(), sink), "download " + (i + 1) + ": "
+                    assertTrue(client.retrieveFile(servers.value("file"), sink), "download " + (i + 1) + ": "
                             + client.getReplyString());
                 }
-                assertEquals(servers.sha256(), HexFormat.of().formatHex(digest.digest()));
+                assertEquals(servers.value("sha256"), HexFormat.of().formatHex(digest.digest()));
             }
             client.logout();
         } finally {
