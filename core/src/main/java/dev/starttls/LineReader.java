@@ -81,6 +81,9 @@ public final class LineReader {
      *     {@code CLOSED} when the peer closes or resets the connection
      */
     public String readLine(Deadline deadline) throws TlsUpgradeException {
+        if (deadline.hasPassed()) { // even for a line already buffered: the deadline bounds the whole reply
+            throw timeout(deadline, null);
+        }
         int scanFrom = position;
         while (true) {
             for (int i = scanFrom; i < limit; i++) {
@@ -109,6 +112,9 @@ public final class LineReader {
      */
     public void readFully(byte[] target, int offset, int length, Deadline deadline) throws TlsUpgradeException {
         Objects.checkFromIndexSize(offset, length, target.length);
+        if (deadline.hasPassed()) { // even for bytes already buffered, as readLine
+            throw timeout(deadline, null);
+        }
         int done = 0;
         while (done < length) {
             if (position == limit) {

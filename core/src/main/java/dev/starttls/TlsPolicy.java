@@ -1,5 +1,6 @@
 package dev.starttls;
 
+import dev.starttls.internal.CryptoFloor;
 import dev.starttls.internal.SanRequiringTrustManager;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,9 +41,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * try (SmtpSession smtp = SmtpTls.upgrade(socket, "mail.example.com", policy)) { ... }
  * }</pre>
  *
- * <p>{@link #defaults()} is the safe choice: the JDK's trust store, TLSv1.3 and TLSv1.2 only, host name verification
- * on (RFC 6125 / RFC 7817 rules through the JDK's {@code HTTPS} endpoint identification, applied to the name the caller
- * connected to, never to a reverse-DNS name; certificates without a subjectAltName are refused), STARTTLS required, and
+ * <p>{@link #defaults()} is the safe choice: the JDK's trust store, TLSv1.3 and TLSv1.2 only, TLS 1.2 only with ECDHE
+ * and AEAD suites, no SHA-1 or MD5 signature in the server's chain, host name verification
+ * on (the JDK's {@code HTTPS} endpoint identification plus RFC 6125 6.4 rules of our own: a DNS name matches only DNS
+ * subjectAltNames, never the CN; a wildcard is a whole left-most label with at least two labels after it; applied to
+ * the name the caller connected to, never to a reverse-DNS name), STARTTLS required, and
  * finite connect, read and handshake timeouts. Nothing here reads system properties or changes global state.
  *
  * <p>Instances are immutable and safe to share between threads.
@@ -61,6 +64,7 @@ public final class TlsPolicy {
     }
 
     private static final Set<String> ALLOWED_PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
+    private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
     /** Built on first use, not when the class loads: it reads the JDK's trust store. */
     private static final class Defaults {
         static final TlsPolicy INSTANCE = builder().build();
@@ -68,6 +72,7 @@ public final class TlsPolicy {
 
     private final List<String> protocols;
     private final List<String> cipherSuites;
+    private final List<String> explicitCipherSuites;
     private final List<String> applicationProtocols;
     private final List<X509Certificate> trustedCertificates;
     private final KeyStore trustStore;
@@ -86,7 +91,9 @@ public final class TlsPolicy {
 
     private TlsPolicy(Builder b, SSLContext sslContext) {
         this.protocols = b.protocols;
-        this.cipherSuites = b.cipherSuites;
+        this.cipherSuites = b.cipherSuites.isEmpty()
+                ? CryptoFloor.modernSuites(sslContext.getDefaultSSLParameters().getCipherSuites()) : b.cipherSuites;
+        this.explicitCipherSuites = b.cipherSuites;
         this.applicationProtocols = b.applicationProtocols;
         this.trustedCertificates = List.copyOf(b.trustedCertificates);
         this.trustStore = b.trustStore;
@@ -124,7 +131,11 @@ public final class TlsPolicy {
         return protocols;
     }
 
-    /** The enabled cipher suites; empty means the JDK's defaults for the enabled protocols. */
+    /**
+     * The enabled cipher suites, most preferred first. Unless {@link Builder#cipherSuites} chose others: the TLS 1.3
+     * suites and TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305 that this JDK enables, nothing without forward secrecy,
+     * no CBC, no DHE.
+     */
     public List<String> cipherSuites() {
         return cipherSuites;
     }
@@ -234,9 +245,8 @@ public final class TlsPolicy {
     private SSLParameters commonParameters() {
         SSLParameters parameters = sslContext.getDefaultSSLParameters();
         parameters.setProtocols(protocols.toArray(String[]::new));
-        if (!cipherSuites.isEmpty()) {
-            parameters.setCipherSuites(cipherSuites.toArray(String[]::new));
-        }
+        parameters.setCipherSuites(cipherSuites.toArray(String[]::new));
+        parameters.setAlgorithmConstraints(CryptoFloor.constraints()); // DHE groups of 2048 bits or more
         if (!applicationProtocols.isEmpty()) {
             parameters.setApplicationProtocols(applicationProtocols.toArray(String[]::new));
         }
@@ -246,7 +256,7 @@ public final class TlsPolicy {
     @Override
     public String toString() {
         return "TlsPolicy{protocols=" + protocols
-                + ", cipherSuites=" + (cipherSuites.isEmpty() ? "JDK defaults" : cipherSuites)
+                + ", cipherSuites=" + cipherSuites
                 + ", trust=" + (trustStore != null ? "key store" : trustedCertificates.isEmpty()
                         ? "JDK trust store" : trustedCertificates.size() + " certificate(s)")
                 + ", identity=" + (identityStore != null)
@@ -269,7 +279,7 @@ public final class TlsPolicy {
      */
     public static final class Builder {
         private List<String> protocols = List.of("TLSv1.3", "TLSv1.2");
-        private List<String> cipherSuites = List.of();
+        private List<String> cipherSuites = List.of(); // empty: the modern defaults
         private List<String> applicationProtocols = List.of();
         private final List<X509Certificate> trustedCertificates = new ArrayList<>();
         private KeyStore trustStore;
@@ -289,7 +299,7 @@ public final class TlsPolicy {
 
         private Builder(TlsPolicy p) {
             protocols = p.protocols;
-            cipherSuites = p.cipherSuites;
+            cipherSuites = p.explicitCipherSuites;
             applicationProtocols = p.applicationProtocols;
             trustedCertificates.addAll(p.trustedCertificates);
             trustStore = p.trustStore;
@@ -385,7 +395,11 @@ public final class TlsPolicy {
             return this;
         }
 
-        /** The cipher suites to enable (standard names); checked against what the JDK supports in {@link #build()}. */
+        /**
+         * The cipher suites to enable (standard names) instead of the modern defaults, for example to reach an old
+         * server with {@code TLS_RSA_WITH_AES_128_CBC_SHA}; checked against what the JDK supports in {@link #build()}.
+         * DHE suites enabled here still refuse Diffie-Hellman groups under 2048 bits.
+         */
         public Builder cipherSuites(String... cipherSuites) {
             if (cipherSuites.length == 0) {
                 throw new IllegalArgumentException("at least one cipher suite is required");
@@ -408,19 +422,19 @@ public final class TlsPolicy {
             return this;
         }
 
-        /** How long connecting may take; positive. */
+        /** How long connecting may take; positive, at most a day. */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive("connectTimeout", timeout);
             return this;
         }
 
-        /** How long one whole reply may take; positive. */
+        /** How long one whole reply may take; positive, at most a day. */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = positive("readTimeout", timeout);
             return this;
         }
 
-        /** How long the TLS handshake may take in total; positive. */
+        /** How long the TLS handshake may take in total; positive, at most a day. */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = positive("handshakeTimeout", timeout);
             return this;
@@ -532,6 +546,10 @@ public final class TlsPolicy {
             Objects.requireNonNull(value, name);
             if (value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+            // sockets take int milliseconds (24.8 days at most); a timeout of more than a day is a mistake anyway
+            if (value.compareTo(MAX_TIMEOUT) > 0) {
+                throw new IllegalArgumentException(name + " must be at most " + MAX_TIMEOUT + ": " + value);
             }
             return value;
         }

@@ -136,6 +136,7 @@ public final class Upgrader {
      * Opens a plain TCP connection with the policy's connect timeout and {@code TCP_NODELAY}.
      *
      * @throws TlsUpgradeException {@code CONNECT} or {@code TIMEOUT}
+     * @throws IllegalArgumentException for a port outside 0-65535, before any socket is made
      */
     public Socket connectPlain(String host, int port) throws TlsUpgradeException {
         Endpoint.of(host, port); // checks host and port before a socket exists
@@ -144,6 +145,9 @@ public final class Upgrader {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), socketMillis(policy.connectTimeout()));
             return socket;
+        } catch (RuntimeException e) {
+            Failures.closeQuietly(socket);
+            throw e;
         } catch (IOException e) {
             Failures.closeQuietly(socket);
             TlsUpgradeException failure = Failures.of(e, "cannot connect to " + host + ":" + port);

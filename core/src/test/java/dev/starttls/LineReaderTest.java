@@ -175,4 +175,20 @@ class LineReaderTest {
             assertEquals(")", reader.readLine(LONG));
         }
     }
+
+    @Test
+    void aBufferedLineIsNotReturnedOnceTheDeadlineHasPassed() throws Exception {
+        try (Loopback loop = new Loopback()) {
+            loop.serverSends("250-first\r\n250 second\r\n");
+            LineReader reader = LineReader.of(loop.client, 1024);
+            Deadline deadline = Deadline.after(Duration.ofMillis(200));
+            assertEquals("250-first", reader.readLine(deadline));
+            assertTrue(reader.buffered() > 0 || reader.hasPendingInput());
+            while (!deadline.hasPassed()) {
+                Thread.onSpinWait();
+            }
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> reader.readLine(deadline));
+            assertEquals(TlsUpgradeException.Failure.TIMEOUT, e.failure());
+        }
+    }
 }

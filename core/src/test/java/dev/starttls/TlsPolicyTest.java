@@ -87,4 +87,16 @@ class TlsPolicyTest {
         Path empty = Files.writeString(dir.resolve("empty.pem"), "not a certificate\n");
         assertThrows(IOException.class, () -> TlsPolicy.builder().trustPem(empty));
     }
+
+    @Test
+    void refusesTimeoutsLongerThanADayNamingTheValue() {
+        Duration tooLong = Duration.ofDays(25); // (int) toMillis() of this is negative
+        for (java.util.function.Consumer<TlsPolicy.Builder> setter : List.<java.util.function.Consumer<TlsPolicy.Builder>>of(
+                b -> b.connectTimeout(tooLong), b -> b.readTimeout(tooLong), b -> b.handshakeTimeout(tooLong))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> setter.accept(TlsPolicy.builder()));
+            assertTrue(e.getMessage().contains("PT600H") && e.getMessage().contains("PT24H"), e.getMessage());
+        }
+        assertEquals(Duration.ofDays(1), TlsPolicy.builder().readTimeout(Duration.ofDays(1)).build().readTimeout());
+    }
 }

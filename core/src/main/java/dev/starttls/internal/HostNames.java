@@ -32,8 +32,12 @@ public final class HostNames {
     }
 
     /**
-     * The host name a connected socket was connected with: its unresolved host string, never a reverse-DNS name (for a
-     * socket connected to an IP address, that address).
+     * The host to verify a connected socket against when the caller gave no name: its IP address literal, never a
+     * name. A plain {@link Socket} cannot prove which name it was connected with: {@code getHostString()} returns the
+     * PTR name once anything (a log line) has called {@code getInetAddress().getHostName()}, and whoever answers DNS
+     * controls that name. The JDK keeps the name the application gave only in a field it does not expose. Callers who
+     * know the name pass it explicitly. An unresolved remote address (a {@code TunneledSocket}'s target) is a name the
+     * caller gave and is returned as is.
      *
      * @throws IllegalArgumentException if the socket is not connected
      */
@@ -41,7 +45,10 @@ public final class HostNames {
         if (!(socket.getRemoteSocketAddress() instanceof InetSocketAddress)) {
             throw new IllegalArgumentException("the socket is not connected: connect it, or pass the host name");
         }
-        return ((InetSocketAddress) socket.getRemoteSocketAddress()).getHostString();
+        InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
+        // an unresolved address (a TunneledSocket's target) holds only the name its creator gave; no lookup fills it.
+        // getHostAddress() formats the address; it never looks anything up
+        return peer.isUnresolved() ? peer.getHostString() : peer.getAddress().getHostAddress();
     }
 
     /** Brackets removed from an IPv6 literal such as {@code [::1]}, for certificate matching. */

@@ -17,6 +17,8 @@ import java.util.Set;
 /** IMAP's part of the STARTTLS procedure (RFC 3501 6.2.1, RFC 9051 6.2.1, RFC 2595 3.1). */
 final class ImapDialogue implements StartTlsDialogue<ImapSession> {
     private final Tags tags = new Tags();
+    /** RFC 3501 6.2.1 needs no literal before TLS: the plaintext phase as a whole gets a small budget. */
+    private final ImapResponse.LiteralBudget plaintextLiterals = ImapResponse.LiteralBudget.plaintextPhase();
     private Set<String> greetingCapabilities = Set.of();
 
     @Override
@@ -37,7 +39,7 @@ final class ImapDialogue implements StartTlsDialogue<ImapSession> {
     /** {@code * OK} goes on, {@code * BYE} refuses, {@code * PREAUTH} rules out STARTTLS (already authenticated). */
     @Override
     public Optional<String> readGreeting(Channel channel) throws TlsUpgradeException {
-        ImapResponse greeting = ImapResponse.read(channel, channel.replyDeadline());
+        ImapResponse greeting = ImapResponse.read(channel, channel.replyDeadline(), budget(channel));
         String upper = greeting.text().toUpperCase(Locale.ROOT);
         greetingCapabilities = capabilitiesIn(greeting.text());
         if (upper.startsWith("* PREAUTH")) {
@@ -63,7 +65,8 @@ final class ImapDialogue implements StartTlsDialogue<ImapSession> {
     public List<String> capabilities(Channel channel) throws TlsUpgradeException {
         Set<String> announced = greetingCapabilities;
         greetingCapabilities = Set.of(); // good for the first plaintext call only
-        return List.copyOf(!announced.isEmpty() && !channel.isTls() ? announced : capability(channel, tags));
+        return List.copyOf(!announced.isEmpty() && !channel.isTls() ? announced
+                : capability(channel, tags, budget(channel)));
     }
 
     @Override
@@ -76,7 +79,7 @@ final class ImapDialogue implements StartTlsDialogue<ImapSession> {
     public UpgradeAnswer requestUpgrade(Channel plain) throws TlsUpgradeException {
         String tag = tags.unpredictable();
         plain.send(tag + " STARTTLS");
-        ImapResponse answer = readUntilTagged(plain, tag, plain.replyDeadline(), null, true);
+        ImapResponse answer = readUntilTagged(plain, tag, plain.replyDeadline(), null, true, budget(plain));
         if (answer.isContinuation()) {
             throw new TlsUpgradeException(Failure.PROTOCOL, plain.peer() + " answered STARTTLS with a continuation "
                     + answer + " instead of a tagged OK", answer.text(), null);
@@ -97,12 +100,21 @@ final class ImapDialogue implements StartTlsDialogue<ImapSession> {
         return new ImapSession(channel, capabilities, report, tags);
     }
 
-    /** CAPABILITY: the untagged CAPABILITY response's words, upper case. */
-    static Set<String> capability(Channel channel, Tags tags) throws TlsUpgradeException {
+    /** The literal budget for reading on {@code channel}: the plaintext phase's before TLS, none beyond the response's after. */
+    private ImapResponse.LiteralBudget budget(Channel channel) {
+        return channel.isTls() ? ImapResponse.LiteralBudget.unlimited() : plaintextLiterals;
+    }
+
+    /** CAPABILITY: the untagged CAPABILITY response's words, upper case; none when refused with BAD or NO. */
+    static Set<String> capability(Channel channel, Tags tags, ImapResponse.LiteralBudget literals)
+            throws TlsUpgradeException {
         String tag = tags.next();
         channel.send(tag + " CAPABILITY");
         List<ImapResponse> untagged = new ArrayList<>();
-        ImapResponse done = readUntilTagged(channel, tag, channel.replyDeadline(), untagged, false);
+        ImapResponse done = readUntilTagged(channel, tag, channel.replyDeadline(), untagged, false, literals);
+        if (done.status().equals("BAD") || done.status().equals("NO")) {
+            return Set.of(); // a server that cannot list capabilities offers none, STARTTLS included
+        }
         if (!done.status().equals("OK")) {
             throw new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " answered CAPABILITY with " + done,
                     done.text(), null);
@@ -124,9 +136,16 @@ final class ImapDialogue implements StartTlsDialogue<ImapSession> {
      */
     static ImapResponse readUntilTagged(Channel channel, String tag, Deadline deadline, List<ImapResponse> untagged,
             boolean continuationEnds) throws TlsUpgradeException {
+        return readUntilTagged(channel, tag, deadline, untagged, continuationEnds,
+                ImapResponse.LiteralBudget.unlimited());
+    }
+
+    /** As above, charging every literal to {@code literals} as well. */
+    static ImapResponse readUntilTagged(Channel channel, String tag, Deadline deadline, List<ImapResponse> untagged,
+            boolean continuationEnds, ImapResponse.LiteralBudget literals) throws TlsUpgradeException {
         int untaggedCount = 0;
         while (true) {
-            ImapResponse response = ImapResponse.read(channel, deadline);
+            ImapResponse response = ImapResponse.read(channel, deadline, literals);
             if (response.isUntagged()) {
                 if (++untaggedCount > channel.policy().maxReplyLines()) {
                     throw new TlsUpgradeException(Failure.LIMIT, channel.peer() + " sent more than "

@@ -11,10 +11,12 @@ import java.util.List;
 
 /**
  * One IMAP response: its text with each literal replaced by {@code {n}}, and the literals' bytes. Literals are read in
- * chunks as they arrive, bounded by the policy's maximum message size, never pre-allocated from the declared size.
+ * chunks as they arrive, all of one response together bounded by the policy's maximum message size (far less before
+ * TLS), never pre-allocated from the declared size.
  */
 record ImapResponse(String text, List<byte[]> literals) {
     private static final int CHUNK = 64 * 1024;
+    private static final long MALFORMED = -2;
 
     boolean isUntagged() {
         return text.startsWith("* ");
@@ -36,30 +38,84 @@ record ImapResponse(String text, List<byte[]> literals) {
         return words.length > 1 ? words[1].toUpperCase(java.util.Locale.ROOT) : ""; // RFC 3501 9: case-insensitive
     }
 
-    /** Reads one response, literals included, under {@code deadline} for its lines. */
+    /** Reads one response, literals included, under {@code deadline}; no budget beyond the per-response one. */
     static ImapResponse read(Channel channel, Deadline deadline) throws TlsUpgradeException {
+        return read(channel, deadline, LiteralBudget.unlimited());
+    }
+
+    /**
+     * Reads one response, literals included, all under {@code deadline}. Its literals together may not exceed the
+     * policy's maximum message size, or {@link LiteralBudget#PLAINTEXT_BYTES} before TLS; they are also charged to
+     * {@code phase} (the plaintext phase as a whole).
+     */
+    static ImapResponse read(Channel channel, Deadline deadline, LiteralBudget phase) throws TlsUpgradeException {
         StringBuilder text = new StringBuilder();
         List<byte[]> literals = new ArrayList<>();
-        long max = channel.policy().maxMessageSize();
+        LiteralBudget response = channel.isTls()
+                ? new LiteralBudget(channel.policy().maxMessageSize(), "in one response")
+                : new LiteralBudget(LiteralBudget.PLAINTEXT_BYTES, "in one response before TLS");
         while (true) {
             String line = channel.readLine(deadline);
             text.append(line);
             long size = literalSize(line);
+            if (size == MALFORMED) {
+                throw new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " announced a literal with a "
+                        + "malformed size: " + NumericReply.quote(line), line, null);
+            }
             if (size < 0) {
                 return new ImapResponse(text.toString(), List.copyOf(literals));
             }
-            if (size > max) {
-                throw new TlsUpgradeException(Failure.LIMIT, channel.peer() + " announced a literal of " + size
-                        + " bytes; the policy allows " + max);
-            }
+            // charged before a byte is read: a declared size over the budget is refused at once, never allocated
+            response.spend(channel, size);
+            phase.spend(channel, size);
             if (text.length() > channel.policy().maxLineLength() * 4L || literals.size() >= 1000) {
                 throw new TlsUpgradeException(Failure.LIMIT, channel.peer() + " sent a response with too many parts");
             }
-            literals.add(readLiteral(channel, (int) size));
+            literals.add(readLiteral(channel, (int) size, deadline));
         }
     }
 
-    /** The size of a literal announced at the end of {@code line} ({@code {n}} or {@code {n+}}), or -1. */
+    /**
+     * How many literal bytes may still arrive in a scope (one response, or the plaintext phase of a connection), so
+     * that many literals, each under the limit, cannot add up to an {@code OutOfMemoryError}. Not thread-safe.
+     */
+    static final class LiteralBudget {
+        /** Before TLS nothing needs literals (greeting, CAPABILITY, STARTTLS); 64 KiB is generous. */
+        static final long PLAINTEXT_BYTES = 64 * 1024;
+
+        private final String scope;
+        private final long limit;
+        private long left;
+
+        LiteralBudget(long bytes, String scope) {
+            this.limit = bytes;
+            this.left = bytes;
+            this.scope = scope;
+        }
+
+        /** A budget for the plaintext phase of one connection. */
+        static LiteralBudget plaintextPhase() {
+            return new LiteralBudget(PLAINTEXT_BYTES, "before TLS");
+        }
+
+        /** No budget beyond the per-response one (inside TLS). */
+        static LiteralBudget unlimited() {
+            return new LiteralBudget(Long.MAX_VALUE, "");
+        }
+
+        void spend(Channel channel, long bytes) throws TlsUpgradeException {
+            if (bytes > left) {
+                throw new TlsUpgradeException(Failure.LIMIT, channel.peer() + " sent literals of more than " + limit
+                        + " bytes " + scope + " (one more announced " + bytes + " bytes)");
+            }
+            left -= bytes;
+        }
+    }
+
+    /**
+     * The size of a literal announced at the end of {@code line} ({@code {n}} or {@code {n+}}), -1 if there is none,
+     * {@link #MALFORMED} for a negative size such as {@code {-1}} (RFC 3501 9: number is digits only).
+     */
     static long literalSize(String line) {
         if (!line.endsWith("}")) {
             return -1;
@@ -72,20 +128,23 @@ record ImapResponse(String text, List<byte[]> literals) {
         if (digits.endsWith("+")) {
             digits = digits.substring(0, digits.length() - 1);
         }
+        if (digits.startsWith("-") && digits.length() > 1 && digits.chars().skip(1).allMatch(Character::isDigit)) {
+            return MALFORMED;
+        }
         if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(Character::isDigit)) {
             return -1;
         }
         return Long.parseLong(digits);
     }
 
-    private static byte[] readLiteral(Channel channel, int size) throws TlsUpgradeException {
+    private static byte[] readLiteral(Channel channel, int size, Deadline deadline) throws TlsUpgradeException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(size, CHUNK));
         byte[] chunk = new byte[Math.min(size, CHUNK)];
         int left = size;
         while (left > 0) {
             int n = Math.min(left, chunk.length);
-            // a fresh deadline per chunk: a large literal that keeps arriving is not cut off, a stalled one is
-            channel.reader().readFully(chunk, 0, n, channel.replyDeadline());
+            // the response's deadline: a server dripping a literal cannot stretch it
+            channel.reader().readFully(chunk, 0, n, deadline);
             out.write(chunk, 0, n);
             left -= n;
         }

@@ -89,7 +89,13 @@ public final class ImapSession extends ChannelSession {
         for (ImapResponse r : result.untagged) {
             Matcher m = EXISTS.matcher(r.text());
             if (m.matches()) {
-                exists = Integer.parseInt(m.group(1));
+                // RFC 3501 4.2: a message count is a 32-bit number; this API counts in int
+                String count = m.group(1);
+                if (count.length() > 10 || Long.parseLong(count) > Integer.MAX_VALUE) {
+                    throw fail(Failure.PROTOCOL, channel.peer() + " answered SELECT with a message count beyond "
+                            + Integer.MAX_VALUE + ": " + r);
+                }
+                exists = Integer.parseInt(count);
             }
         }
         if (exists < 0) {

@@ -35,7 +35,11 @@ public final class ImapTls {
     private ImapTls() {
     }
 
-    /** STARTTLS on a freshly connected socket with the default policy, verifying the name it was connected with. */
+    /**
+     * STARTTLS on a freshly connected socket with {@link TlsPolicy#defaults()}, verifying the certificate against the
+     * socket's IP address: a plain socket cannot prove which host name it was connected with, and a name from reverse
+     * DNS is never used. To verify a host name (the usual case), pass it: {@code upgrade(socket, host, policy)}.
+     */
     public static ImapSession upgrade(Socket connected) throws TlsUpgradeException {
         return upgrade(connected, HostNames.connectedHost(connected), TlsPolicy.defaults());
     }

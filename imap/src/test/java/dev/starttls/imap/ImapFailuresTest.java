@@ -237,6 +237,132 @@ class ImapFailuresTest {
     }
 
     @Test
+    void anExistsCountBeyondIntIsProtocol() throws Exception {
+        try (ScriptedServer server = upgrades(ca.issue("localhost"), "IMAP4rev1", c -> {
+            String select = c.readLine();
+            c.send("* 99999999999 EXISTS\r\n" + tagOf(select) + " OK [READ-WRITE] done\r\n");
+            c.readUntilClosed();
+        }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> imap.select("INBOX"));
+            assertEquals(Failure.PROTOCOL, e.failure());
+            assertTrue(e.getMessage().contains("99999999999"), e.getMessage());
+            assertTrue(imap.socket().isClosed());
+        }
+    }
+
+    @Test
+    void literalsBeyondThePlaintextBudgetInOneGreetingAreLimit() throws Exception {
+        String literal = "x".repeat(40 * 1024);
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            // three literals, each far below maxMessageSize, together more than a plaintext greeting may carry
+            c.send("* OK [CAPABILITY IMAP4rev1 STARTTLS] a {" + literal.length() + "}\r\n" + literal
+                    + " b {" + literal.length() + "}\r\n" + literal + " c {" + literal.length() + "}\r\n" + literal
+                    + "\r\n");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.LIMIT, server, policy);
+            assertTrue(server.receivedInClear().isEmpty(), server.receivedInClear().toString());
+        }
+    }
+
+    @Test
+    void literalsBeyondThePlaintextBudgetAcrossResponsesAreLimit() throws Exception {
+        String literal = "x".repeat(40 * 1024);
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.send("* OK hello {" + literal.length() + "}\r\n" + literal + "\r\n");
+            String tag = tagOf(c.readLine()); // CAPABILITY
+            c.send("* CAPABILITY IMAP4rev1 STARTTLS\r\n* NOTE {" + literal.length() + "}\r\n" + literal + "\r\n"
+                    + tag + " OK done\r\n");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.LIMIT, server, policy);
+        }
+    }
+
+    @Test
+    void literalsAreBoundedPerResponseNotPerLiteral() throws Exception {
+        TlsPolicy small = policy.newBuilder().maxMessageSize(1024 * 1024).build();
+        String literal = "x".repeat(600 * 1024);
+        try (ScriptedServer server = upgrades(ca.issue("localhost"), "IMAP4rev1", c -> {
+            String fetch = c.readLine();
+            c.send("* 1 FETCH (BODY[] {" + literal.length() + "}\r\n" + literal + " BODY[1] {" + literal.length()
+                    + "}\r\n" + literal + ")\r\n" + tagOf(fetch) + " OK done\r\n");
+            c.readUntilClosed();
+        }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", small)) {
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> imap.fetch(1));
+            assertEquals(Failure.LIMIT, e.failure(), e.toString());
+            assertTrue(imap.socket().isClosed());
+        }
+    }
+
+    @Test
+    void aDrippingGreetingAndLiteralCannotStretchTheReplyDeadline() throws Exception {
+        TlsPolicy impatient = policy.newBuilder().readTimeout(Duration.ofMillis(1000)).build();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            // the line and the literal each arrive within the read timeout, the whole reply does not
+            c.drip("* OK [CAPABILITY IMAP4rev1 STARTTLS] hi {8}\r\n", Duration.ofMillis(15));
+            c.drip("1234567", Duration.ofMillis(120));
+            c.send("8\r\n"); // the line after the literal arrives with its last byte: already buffered
+            c.readUntilClosed();
+        })) {
+            fails(Failure.TIMEOUT, server, impatient);
+            assertTrue(server.receivedInClear().isEmpty(), "STARTTLS must not follow a late greeting: "
+                    + server.receivedInClear());
+        }
+    }
+
+    @Test
+    void aContinuationSentWithTheGreetingIsNotAGoAhead() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.send(GREETING + "\r\n+ OK\r\n"); // before any command existed
+            c.readUntilClosed();
+        })) {
+            fails(Failure.PROTOCOL, server, policy);
+        }
+    }
+
+    @Test
+    void keywordsAreCaseInsensitive() throws Exception {
+        HeldCertificate cert = ca.issue("localhost");
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("* ok [capability imap4rev1 starttls] lower-case server");
+            String tag = tagOf(c.readLine());
+            c.sendLine(tag + " ok begin TLS");
+            c.startTls(cert);
+            String capa = tagOf(c.readLine());
+            c.send("* capability imap4rev1\r\n" + capa + " ok done\r\n");
+            c.readUntilClosed();
+        }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            assertTrue(imap.isTls());
+            assertTrue(imap.capabilities().contains("IMAP4REV1"), imap.capabilities().toString());
+        }
+    }
+
+    @Test
+    void capabilityAnsweredBadIsStartTlsNotOffered() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("* OK ready");
+            String tag = tagOf(c.readLine()); // CAPABILITY
+            c.sendLine(tag + " BAD unknown command");
+            c.readUntilClosed();
+        })) {
+            fails(Failure.STARTTLS_NOT_OFFERED, server, policy);
+        }
+    }
+
+    @Test
+    void aNegativeLiteralIsProtocolAtOnce() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("* OK [CAPABILITY IMAP4rev1 STARTTLS] hi {-1}");
+            c.readUntilClosed();
+        })) {
+            long start = System.nanoTime();
+            fails(Failure.PROTOCOL, server, policy.newBuilder().readTimeout(Duration.ofSeconds(5)).build());
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 2000, "refused at once, not at the deadline");
+        }
+    }
+
+    @Test
     void aByeGreetingIsRejected() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.sendLine("* BYE too busy");

@@ -97,14 +97,14 @@ final class Pop3Dialogue implements StartTlsDialogue<Pop3Session> {
 
     /**
      * Reads the body of a multi-line response up to the terminating dot, undoing dot-stuffing, as CRLF-terminated
-     * lines; refuses more than the policy's maximum message size. Each line gets its own deadline, so a large
-     * download that keeps arriving is not cut off, while a server that stops is.
+     * lines; refuses more than the policy's maximum message size. The whole body shares {@code deadline}: a server
+     * dripping one line at a time cannot stretch it.
      */
-    static byte[] readMultiLine(Channel channel) throws TlsUpgradeException {
+    static byte[] readMultiLine(Channel channel, Deadline deadline) throws TlsUpgradeException {
         long max = channel.policy().maxMessageSize();
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         while (true) {
-            String line = channel.readLine(channel.replyDeadline());
+            String line = channel.readLine(deadline);
             if (line.equals(".")) {
                 return out.toByteArray();
             }

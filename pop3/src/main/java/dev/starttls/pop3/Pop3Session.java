@@ -1,5 +1,6 @@
 package dev.starttls.pop3;
 
+import dev.starttls.Deadline;
 import dev.starttls.Handshake;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
@@ -87,8 +88,9 @@ public final class Pop3Session extends ChannelSession {
 
     /** LIST: message number to size in octets, in the server's order. */
     public Map<Integer, Long> list() throws TlsUpgradeException {
-        ok("LIST", "LIST");
-        String body = new String(channel.closeOnFailure(() -> Pop3Dialogue.readMultiLine(channel)),
+        Deadline deadline = channel.replyDeadline(); // one for the whole reply, status and body
+        ok("LIST", "LIST", deadline);
+        String body = new String(channel.closeOnFailure(() -> Pop3Dialogue.readMultiLine(channel, deadline)),
                 StandardCharsets.ISO_8859_1);
         Map<Integer, Long> sizes = new LinkedHashMap<>();
         for (String line : body.split("\r\n")) {
@@ -111,8 +113,9 @@ public final class Pop3Session extends ChannelSession {
      * @throws TlsUpgradeException {@code REJECTED} for no such message, {@code LIMIT} for a message too large
      */
     public byte[] retrieve(int message) throws TlsUpgradeException {
-        ok("RETR " + message, "RETR");
-        return channel.closeOnFailure(() -> Pop3Dialogue.readMultiLine(channel));
+        Deadline deadline = channel.replyDeadline(); // one for the whole reply, status and body
+        ok("RETR " + message, "RETR", deadline);
+        return channel.closeOnFailure(() -> Pop3Dialogue.readMultiLine(channel, deadline));
     }
 
     /** DELE: marks a message for deletion at QUIT. */
@@ -147,10 +150,15 @@ public final class Pop3Session extends ChannelSession {
 
     /** Sends a command, requires +OK, returns the status line. */
     private String ok(String command, String step) throws TlsUpgradeException {
+        return ok(command, step, channel.replyDeadline());
+    }
+
+    /** Sends a command, requires +OK under {@code deadline} (which a multi-line body then shares). */
+    private String ok(String command, String step, Deadline deadline) throws TlsUpgradeException {
         channel.requireOpen("POP3");
         String status = channel.closeOnFailure(() -> {
             channel.send(command);
-            return Pop3Dialogue.readStatus(channel, channel.replyDeadline());
+            return Pop3Dialogue.readStatus(channel, deadline);
         });
         if (!Pop3Dialogue.isOk(status)) {
             throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " rejected " + step + ": "

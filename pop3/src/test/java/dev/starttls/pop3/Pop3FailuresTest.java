@@ -144,15 +144,20 @@ class Pop3FailuresTest {
         }
     }
 
+    /** Accepts USER and PASS, then reads the next command (RETR, LIST ...). */
+    private static void acceptLoginThenReadCommand(ScriptedServer.Conversation c) throws Exception {
+        c.readLine(); // USER
+        c.sendLine("+OK");
+        c.readLine(); // PASS
+        c.sendLine("+OK");
+        c.readLine();
+    }
+
     @Test
     void aRetrThatNeverEndsIsLimitAndClosesTheSession() throws Exception {
         TlsPolicy small = policy.newBuilder().maxMessageSize(64 * 1024).build();
         try (ScriptedServer server = tlsSession(ca.issue("localhost"), c -> {
-            c.readLine(); // USER
-            c.sendLine("+OK");
-            c.readLine(); // PASS
-            c.sendLine("+OK");
-            c.readLine(); // RETR
+            acceptLoginThenReadCommand(c); // USER, PASS, RETR
             c.sendLine("+OK message follows");
             for (int i = 0; i < 2000; i++) {
                 c.send("line " + i + " of a message that never ends ".repeat(3) + "\r\n");
@@ -170,11 +175,7 @@ class Pop3FailuresTest {
     void aRetrThatStopsBeforeTheDotTimesOut() throws Exception {
         TlsPolicy impatient = policy.newBuilder().readTimeout(Duration.ofMillis(500)).build();
         try (ScriptedServer server = tlsSession(ca.issue("localhost"), c -> {
-            c.readLine();
-            c.sendLine("+OK");
-            c.readLine();
-            c.sendLine("+OK");
-            c.readLine();
+            acceptLoginThenReadCommand(c);
             c.send("+OK\r\nSubject: x\r\n\r\nbody but no terminating dot\r\n");
             c.readUntilClosed();
         }); Pop3Session pop3 = Pop3Tls.upgrade(new Socket("localhost", server.port()), "localhost", impatient)) {
@@ -185,13 +186,30 @@ class Pop3FailuresTest {
     }
 
     @Test
+    void aDrippingRetrCannotStretchTheReplyDeadline() throws Exception {
+        TlsPolicy impatient = policy.newBuilder().readTimeout(Duration.ofMillis(800)).build();
+        try (ScriptedServer server = tlsSession(ca.issue("localhost"), c -> {
+            acceptLoginThenReadCommand(c);
+            c.sendLine("+OK 80 octets");
+            for (int i = 0; i < 8; i++) { // each line well within the read timeout, the whole far beyond it
+                c.pause(Duration.ofMillis(300));
+                c.sendLine("line " + i);
+            }
+            c.sendLine(".");
+            c.readUntilClosed();
+        }); Pop3Session pop3 = Pop3Tls.upgrade(new Socket("localhost", server.port()), "localhost", impatient)) {
+            pop3.login("alice", "secret");
+            long start = System.nanoTime();
+            assertEquals(Failure.TIMEOUT, assertThrows(TlsUpgradeException.class, () -> pop3.retrieve(1)).failure());
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 1500, "one deadline for the whole reply");
+            assertTrue(pop3.socket().isClosed());
+        }
+    }
+
+    @Test
     void retrUndoesDotStuffing() throws Exception {
         try (ScriptedServer server = tlsSession(ca.issue("localhost"), c -> {
-            c.readLine();
-            c.sendLine("+OK");
-            c.readLine();
-            c.sendLine("+OK");
-            c.readLine();
+            acceptLoginThenReadCommand(c);
             c.send("+OK\r\nSubject: x\r\n\r\n..leading dot\r\nplain\r\n.\r\n");
             c.readUntilClosed();
         }); Pop3Session pop3 = Pop3Tls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {

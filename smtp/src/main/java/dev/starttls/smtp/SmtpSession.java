@@ -99,12 +99,19 @@ public final class SmtpSession extends ChannelSession {
     }
 
     /**
-     * Sends one command line and returns the server's reply, whatever its code.
+     * Sends one command line and returns the server's reply, whatever its code. On a plaintext session (opportunistic
+     * fallback) an {@code AUTH} command is refused like {@link #authPlain}: credentials never go out in clear.
      *
+     * @throws TlsUpgradeException {@code STARTTLS_NOT_OFFERED} for {@code AUTH} on a plaintext session (nothing is
+     *     written)
      * @throws IllegalArgumentException if {@code line} contains CR, LF or NUL (nothing is written)
      */
     public SmtpReply command(String line) throws TlsUpgradeException {
         Wire.requireSafe("command", line);
+        String verb = line.strip().split(" ", 2)[0];
+        if (verb.equalsIgnoreCase("AUTH")) { // RFC 4954 4: the verb is case-insensitive
+            channel.requireTlsForCredentials();
+        }
         NumericReply reply = exchange(line);
         return new SmtpReply(reply.code(), reply.lines());
     }

@@ -13,7 +13,7 @@ import java.net.Socket;
  *
  * <pre>{@code
  * Socket socket = new Socket("mail.example.com", 587);
- * try (SmtpSession smtp = SmtpTls.upgrade(socket)) {          // greeting, EHLO, STARTTLS, handshake, EHLO
+ * try (SmtpSession smtp = SmtpTls.upgrade(socket, "mail.example.com", TlsPolicy.defaults())) { // ... EHLO again
  *     smtp.authPlain("alice", password);
  *     smtp.send("alice@example.com", List.of("bob@example.com"), message);
  * }
@@ -36,9 +36,10 @@ public final class SmtpTls {
     }
 
     /**
-     * STARTTLS on a freshly connected socket with {@link TlsPolicy#defaults()}; the host name to verify is the one the
-     * socket was connected with (see {@code HostNames.connectedHost}: never a reverse-DNS name; for a
-     * {@code TunneledSocket}, the tunnel's target).
+     * STARTTLS on a freshly connected socket with {@link TlsPolicy#defaults()}, verifying the certificate against the
+     * socket's IP address (for a {@code TunneledSocket}, the tunnel's target as named): a plain socket cannot prove
+     * which host name it was connected with, and a name from reverse DNS is never used. To verify a host name (the
+     * usual case), pass it: {@code upgrade(socket, host, policy)}.
      */
     public static SmtpSession upgrade(Socket connected) throws TlsUpgradeException {
         return upgrade(connected, HostNames.connectedHost(connected), TlsPolicy.defaults());

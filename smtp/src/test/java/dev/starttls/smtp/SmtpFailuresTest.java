@@ -291,9 +291,14 @@ class SmtpFailuresTest {
                 TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
                         () -> smtp.authPlain("alice", "secret"));
                 assertEquals(Failure.STARTTLS_NOT_OFFERED, e.failure());
+                // the raw command is no way around it, whatever the case
+                for (String raw : List.of("AUTH PLAIN AGFsaWNlAHNlY3JldA==", "auth login", " Auth LOGIN")) {
+                    assertEquals(Failure.STARTTLS_NOT_OFFERED,
+                            assertThrows(TlsUpgradeException.class, () -> smtp.command(raw)).failure(), raw);
+                }
             }
             server.awaitScript(WAIT);
-            assertFalse(server.receivedInClear().stream().anyMatch(l -> l.startsWith("AUTH")),
+            assertFalse(server.receivedInClear().stream().anyMatch(l -> l.trim().toUpperCase().startsWith("AUTH")),
                     server.receivedInClear().toString());
         }
     }

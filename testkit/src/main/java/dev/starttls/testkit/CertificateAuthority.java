@@ -53,6 +53,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class CertificateAuthority {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
 
     private final HeldCertificate root;
 
@@ -67,11 +68,19 @@ public final class CertificateAuthority {
 
     /** A new CA with the given common name. */
     public static CertificateAuthority create(String commonName) {
-        KeyPair keys = newKeyPair();
+        return create(commonName, SIGNATURE_ALGORITHM);
+    }
+
+    /**
+     * A new CA whose own self-signature uses {@code selfSignatureAlgorithm}, such as {@code "SHA1withECDSA"} for an
+     * old root: a trust anchor's self-signature is never relied on, so clients must still accept what it issues.
+     */
+    public static CertificateAuthority create(String commonName, String selfSignatureAlgorithm) {
+        KeyPair keys = newKeyPair("EC");
         Instant now = Instant.now();
         X500Principal name = new X500Principal("CN=" + commonName + ", O=starttls-java testkit");
         X509Certificate cert = sign(name, keys, name, keys, now.minus(Duration.ofHours(1)),
-                now.plus(Duration.ofDays(3650)), true, List.of());
+                now.plus(Duration.ofDays(3650)), true, List.of(), selfSignatureAlgorithm);
         return new CertificateAuthority(new HeldCertificate(keys, List.of(cert)));
     }
 
@@ -107,11 +116,11 @@ public final class CertificateAuthority {
 
     /** A self-signed certificate for these names, which no CA vouches for. */
     public static HeldCertificate selfSigned(String... names) {
-        KeyPair keys = newKeyPair();
+        KeyPair keys = newKeyPair("EC");
         X500Principal subject = new X500Principal("CN=" + names[0]);
         Instant now = Instant.now();
         X509Certificate cert = sign(subject, keys, subject, keys, now.minus(Duration.ofHours(1)),
-                now.plus(Duration.ofDays(1)), false, Arrays.asList(names));
+                now.plus(Duration.ofDays(1)), false, Arrays.asList(names), SIGNATURE_ALGORITHM);
         return new HeldCertificate(keys, List.of(cert));
     }
 
@@ -132,6 +141,8 @@ public final class CertificateAuthority {
         private String commonName;
         private Instant notBefore = Instant.now().minus(Duration.ofHours(1));
         private Instant notAfter = Instant.now().plus(Duration.ofDays(1));
+        private String keyAlgorithm = "EC";
+        private String signatureAlgorithm = SIGNATURE_ALGORITHM;
 
         private LeafBuilder(CertificateAuthority issuer) {
             this.issuer = issuer;
@@ -168,29 +179,50 @@ public final class CertificateAuthority {
             return validity(now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(2)));
         }
 
+        /** An RSA 2048 key instead of EC P-256, for servers that must do RSA key exchange or RSA signatures. */
+        public LeafBuilder rsa() {
+            this.keyAlgorithm = "RSA";
+            return this;
+        }
+
+        /**
+         * The algorithm the CA signs this leaf with; {@code SHA256withECDSA} by default, {@code SHA1withECDSA} for a
+         * legacy certificate that clients must refuse.
+         */
+        public LeafBuilder signatureAlgorithm(String algorithm) {
+            this.signatureAlgorithm = Objects.requireNonNull(algorithm);
+            return this;
+        }
+
         /** Signs the leaf with the CA's key. */
         public HeldCertificate build() {
             String cn = commonName != null ? commonName : names.isEmpty() ? "unnamed" : names.get(0);
-            KeyPair keys = newKeyPair();
+            KeyPair keys = newKeyPair(keyAlgorithm);
             HeldCertificate ca = issuer.root;
             X509Certificate cert = sign(new X500Principal("CN=" + cn), keys, ca.certificate().getSubjectX500Principal(),
-                    new KeyPair(ca.certificate().getPublicKey(), ca.privateKey()), notBefore, notAfter, false, names);
+                    new KeyPair(ca.certificate().getPublicKey(), ca.privateKey()), notBefore, notAfter, false, names,
+                    signatureAlgorithm);
             return new HeldCertificate(keys, List.of(cert, ca.certificate()));
         }
     }
 
-    private static KeyPair newKeyPair() {
+    private static KeyPair newKeyPair(String algorithm) {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+            if (algorithm.equals("EC")) {
+                generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            } else {
+                generator.initialize(2048, RANDOM);
+            }
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot make an EC key pair", e);
+            throw new IllegalStateException("cannot make an " + algorithm + " key pair", e);
         }
     }
 
     private static X509Certificate sign(X500Principal subject, KeyPair subjectKeys, X500Principal issuer,
-            KeyPair issuerKeys, Instant notBefore, Instant notAfter, boolean isCa, List<String> names) {
+            KeyPair issuerKeys, Instant notBefore, Instant notAfter, boolean isCa, List<String> names,
+            String signatureAlgorithm) {
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
@@ -204,7 +236,9 @@ public final class CertificateAuthority {
             if (isCa) {
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             } else {
-                builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+                // keyEncipherment too: RSA key exchange (TLS_RSA_*) encrypts the premaster secret to the leaf's key
+                builder.addExtension(Extension.keyUsage, true,
+                        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
                 builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
                         new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
             }
@@ -221,7 +255,7 @@ public final class CertificateAuthority {
                         new GeneralNames(sans.toArray(GeneralName[]::new)));
             }
             return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+                    builder.build(new JcaContentSignerBuilder(signatureAlgorithm).build(issuerKeys.getPrivate())));
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot sign a test certificate", e);
         }

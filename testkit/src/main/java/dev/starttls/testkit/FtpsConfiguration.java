@@ -23,7 +23,7 @@ final class FtpsConfiguration implements SslConfiguration {
     FtpsConfiguration(HeldCertificate certificate, boolean requireReuse, List<String> protocols) {
         try {
             KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
-            factory.init(certificate.keyStore(), HeldCertificate.KEY_STORE_PASSWORD);
+            factory.init(certificate.keyStore(), HeldCertificate.keyStorePassword());
             X509ExtendedKeyManager jdk = null;
             for (KeyManager km : factory.getKeyManagers()) {
                 if (km instanceof X509ExtendedKeyManager) {

@@ -32,11 +32,11 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
  * @since 0.1
  */
 public final class HeldCertificate {
-    /** The password of every key store this class makes; these keys are throwaway test keys. */
-    public static final char[] KEY_STORE_PASSWORD = "changeit".toCharArray();
+    private static final String KEY_STORE_PASSWORD = "changeit";
 
     private final KeyPair keyPair;
     private final List<X509Certificate> chain;
+    private final Object serverPolicyLock = new Object();
     private volatile TlsPolicy serverPolicy;
 
     HeldCertificate(KeyPair keyPair, List<X509Certificate> chain) {
@@ -59,12 +59,20 @@ public final class HeldCertificate {
         return keyPair.getPrivate();
     }
 
-    /** A PKCS#12 key store holding the key and chain under alias {@code "key"}, password {@link #KEY_STORE_PASSWORD}. */
+    /**
+     * The password of every key store this class makes (these keys are throwaway test keys); a new array each time,
+     * so a caller that clears it after use changes nothing for others.
+     */
+    public static char[] keyStorePassword() {
+        return KEY_STORE_PASSWORD.toCharArray();
+    }
+
+    /** A PKCS#12 key store holding the key and chain under alias {@code "key"}, password {@link #keyStorePassword()}. */
     public KeyStore keyStore() {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("key", keyPair.getPrivate(), KEY_STORE_PASSWORD, chain.toArray(Certificate[]::new));
+            store.setKeyEntry("key", keyPair.getPrivate(), keyStorePassword(), chain.toArray(Certificate[]::new));
             return store;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot build a key store", e);
@@ -78,8 +86,13 @@ public final class HeldCertificate {
     public TlsPolicy serverPolicy() {
         TlsPolicy policy = serverPolicy;
         if (policy == null) {
-            policy = TlsPolicy.builder().serverCertificate(keyStore(), KEY_STORE_PASSWORD).build();
-            serverPolicy = policy;
+            synchronized (serverPolicyLock) { // built once: threads asking at once must share one session cache
+                policy = serverPolicy;
+                if (policy == null) {
+                    policy = TlsPolicy.builder().serverCertificate(keyStore(), keyStorePassword()).build();
+                    serverPolicy = policy;
+                }
+            }
         }
         return policy;
     }

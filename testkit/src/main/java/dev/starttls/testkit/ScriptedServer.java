@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -176,6 +177,15 @@ public final class ScriptedServer implements Closeable {
             return bytes;
         }
 
+        /** Reads the lines of an HTTP head up to the empty line that ends it (excluded), recording them. */
+        public List<String> readHead() throws IOException {
+            List<String> head = new ArrayList<>();
+            for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+                head.add(line);
+            }
+            return head;
+        }
+
         /** Reads until the client closes; returns normally on close or reset. */
         public void readUntilClosed() {
             try {
@@ -198,6 +208,17 @@ public final class ScriptedServer implements Closeable {
             socket = acceptor.track(upgraded);
             reader = LineReader.of(upgraded, 1 << 20);
             tls = true;
+        }
+
+        /**
+         * Relays this connection to {@code upstream} both ways until either side ends, then closes both; the socket is
+         * closed with the server as well.
+         */
+        void relayTo(Socket upstream) throws IOException {
+            acceptor.track(upstream);
+            socket.setSoTimeout(0);
+            upstream.setSoTimeout(0);
+            Relay.run(acceptor.executor(), socket, upstream, null);
         }
 
         /** Waits, for scripts that stall. */

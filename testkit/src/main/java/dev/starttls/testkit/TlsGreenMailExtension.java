@@ -42,10 +42,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class TlsGreenMailExtension
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
+    private final Fixture<TlsGreenMail> mail = new Fixture<>("TlsGreenMail", TlsGreenMail::start);
     private String user;
     private String password;
-    private TlsGreenMail mail;
-    private boolean perClass;
 
     /** Adds the user {@code name@localhost} with login {@code name} and this password, before each test. */
     public TlsGreenMailExtension withUser(String name, String password) {
@@ -56,36 +55,27 @@ public final class TlsGreenMailExtension
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        perClass = true;
-        mail = TlsGreenMail.start();
+        mail.beforeAll();
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (mail != null) {
-            mail.close();
-            mail = null;
-        }
+        mail.afterAll();
     }
 
     @Override
     public void beforeEach(ExtensionContext context) throws FolderException {
-        if (!perClass) {
-            mail = TlsGreenMail.start();
-        } else {
-            mail.greenMail().purgeEmailFromAllMailboxes();
+        if (mail.beforeEach()) {
+            get().greenMail().purgeEmailFromAllMailboxes();
         }
         if (user != null) {
-            mail.greenMail().setUser(user + "@localhost", user, password);
+            get().greenMail().setUser(user + "@localhost", user, password);
         }
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        if (!perClass && mail != null) {
-            mail.close();
-            mail = null;
-        }
+        mail.afterEach();
     }
 
     @Override
@@ -101,10 +91,7 @@ public final class TlsGreenMailExtension
 
     /** The running servers; only between the callbacks. */
     public TlsGreenMail get() {
-        if (mail == null) {
-            throw new IllegalStateException("TlsGreenMail is not running: use it inside a test");
-        }
-        return mail;
+        return mail.get();
     }
 
     /** A client policy that trusts this instance's CA only. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.starttls.Handshake;
+import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.Upgrader;
@@ -147,6 +148,25 @@ class OpenSslInteropTest {
             assertEquals(Failure.HANDSHAKE, e.failure(), e.toString());
             assertTrue(e.getMessage().contains("TLS11") || e.getMessage().contains("protocol_version")
                     || e.getMessage().contains("protocol version"), e.getMessage());
+        } finally {
+            server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aDheGroupOf1024BitsIsRefusedEvenWhenDheIsAskedFor(@TempDir Path dir) throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create();
+        Path dhParams = dir.resolve("dh1024.pem");
+        List<String> generated = run(List.of("openssl", "genpkey", "-genparam", "-algorithm", "DH",
+                "-pkeyopt", "dh_paramgen_prime_len:1024", "-out", dhParams.toString()), new StringBuilder());
+        assertEquals("exit 0", generated.get(generated.size() - 1), generated.toString());
+        int port = freePort();
+        Process server = openSslServer(ca.leaf().names("localhost").rsa().build(), dir, port, "-tls1_2",
+                "-dhparam", dhParams.toString(), "-cipher", "DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0");
+        TlsPolicy askingForDhe = ca.trustingPolicy().newBuilder().protocols("TLSv1.2")
+                .cipherSuites("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256").build();
+        try {
+            WeakTlsParametersTest.fails(Failure.HANDSHAKE, askingForDhe, port);
         } finally {
             server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }

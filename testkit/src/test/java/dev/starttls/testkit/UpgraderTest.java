@@ -27,6 +27,8 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The core {@link Upgrader} against real TLS servers with certificates from the test kit. */
 class UpgraderTest {
@@ -211,6 +213,41 @@ class UpgraderTest {
     }
 
     @Test
+    void aDnsNameIsNeverMatchedAgainstTheCommonName() throws Exception {
+        // subject CN=localhost, only an IP subjectAltName: the JDK alone falls back to the CN and accepts
+        try (ScriptedServer server = tlsServer(ca.leaf().commonName("localhost").names("127.0.0.1").build())) {
+            TlsUpgradeException e = failedUpgrade(ca.trustingPolicy(), "localhost", server.port());
+            assertEquals(Failure.CERTIFICATE, e.failure());
+            assertTrue(e.getMessage().contains("does not match the host name"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aWildcardMatchesExactlyOneWholeLeftMostLabel() throws Exception {
+        try (ScriptedServer server = tlsServer(ca.issue("*.example.com"));
+                Socket plain = new Socket(InetAddress.getLoopbackAddress(), server.port());
+                SSLSocket tls = Upgrader.of(ca.trustingPolicy()).upgrade(plain, "mail.example.com", server.port())) {
+            assertEquals("TLSv1.3", Handshake.of(tls).protocol());
+        }
+    }
+
+    @ParameterizedTest(name = "SAN {0} does not match {1}")
+    @CsvSource({
+        "*.com, example.com",            // wildcard over a public suffix (fewer than two labels after it)
+        "f*.example.com, foo.example.com", // partial wildcard
+        "*.example.com, a.b.example.com",  // a wildcard covers one label only
+        "*.example.com, example.com",
+        "mail.*.com, mail.example.com",    // not the left-most label
+    })
+    void refusesWildcardsThatRfc6125Forbids(String san, String host) throws Exception {
+        try (ScriptedServer server = tlsServer(ca.leaf().commonName(host).names(san).build())) {
+            TlsUpgradeException e = failedUpgrade(ca.trustingPolicy(), host, server.port());
+            assertEquals(Failure.CERTIFICATE, e.failure());
+            assertTrue(e.getMessage().contains("does not match the host name"), e.getMessage());
+        }
+    }
+
+    @Test
     void garbageInsteadOfAServerHelloIsAHandshakeFailure() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.send("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
@@ -233,7 +270,10 @@ class UpgraderTest {
         }
     }
 
-    /** A TLS 1.1 ServerHello record (version 0x0302, ECDHE_RSA_WITH_AES_128_CBC_SHA), as an old server sends. */
+    /**
+     * A TLS 1.1 ServerHello record (version 0x0302) choosing ECDHE_RSA_WITH_AES_128_GCM_SHA256, a suite the client
+     * offers, so that the version is what the client refuses.
+     */
     static byte[] tls11ServerHello() {
         byte[] hello = new byte[5 + 4 + 38];
         int i = 0;
@@ -245,7 +285,7 @@ class UpgraderTest {
         }
         hello[i++] = 0x00; // no session id
         hello[i++] = (byte) 0xc0;
-        hello[i++] = 0x13;
+        hello[i++] = 0x2f;
         hello[i] = 0x00; // no compression
         return hello;
     }
@@ -331,7 +371,7 @@ class UpgraderTest {
             c.readUntilClosed();
         })) {
             TlsPolicy withCertificate = ca.trustingPolicy().newBuilder()
-                    .clientCertificate(clientCert.keyStore(), HeldCertificate.KEY_STORE_PASSWORD).build();
+                    .clientCertificate(clientCert.keyStore(), HeldCertificate.keyStorePassword()).build();
             try (SSLSocket tls = Upgrader.of(withCertificate).connect("localhost", server.port())) {
                 assertEquals("hello", LineReader.of(tls, 1024).readLine(Deadline.after(WAIT)));
                 assertEquals(clientCert.certificate(), seenByServer.get().peerCertificates().get(0));
