@@ -49,6 +49,14 @@ make_certificates() {
     chmod 600 "$DIR/ca.key"
 }
 
+# For the ports that must be refused: DIR/wrong-host.pem (the CA's, for wrong.example), DIR/expired.pem (the CA's, for
+# localhost, expired in 2020) and DIR/self-signed.pem (for localhost, signed by itself), each with its .key.
+make_bad_certificates() {
+    issue_certificate wrong-host wrong.example "DNS:wrong.example"
+    issue_certificate expired localhost "DNS:localhost,IP:127.0.0.1" 20200101000000Z 20200102000000Z
+    self_signed_certificate self-signed localhost "DNS:localhost,IP:127.0.0.1"
+}
+
 # issue_certificate NAME CN SANS [STARTDATE ENDDATE]: DIR/NAME.pem + NAME.key signed by the CA (dates as YYYYMMDDHHMMSSZ,
 # for a certificate that is already expired; openssl 3.0's x509 -req cannot set a start date, openssl ca can).
 issue_certificate() {
@@ -86,6 +94,26 @@ wait_listening() { # port name pid
         sleep 0.05
     done
     log "$2 is not listening on 127.0.0.1:$1 after 5 s"; return 1
+}
+
+# start_server NAME COMMAND...: starts a foreground server in its own session (setsid: it leads its own process
+# group) with its output in DIR/NAME.out, and records its pid.
+start_server() {
+    local name=$1; shift
+    setsid "$@" </dev/null >"$DIR/$name.out" 2>&1 &
+    started "$name" $!
+}
+
+# wait_ports NAME PID PORT...: every port listening, or the server's output and logs, everything stopped, and failure.
+wait_ports() {
+    local name=$1 pid=$2 port; shift 2
+    for port in "$@"; do
+        if ! wait_listening "$port" "$name" "$pid"; then
+            cat "$DIR/$name.out" "$DIR/$name.log" >&2 2>/dev/null || true
+            stop_servers "$DIR"
+            return 1
+        fi
+    done
 }
 
 # started NAME PID: records a server started with setsid (so it leads its own process group) in DIR/pids.

@@ -1,7 +1,17 @@
 package dev.starttls.interop;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.starttls.TlsPolicy;
+import dev.starttls.TlsSession;
+import dev.starttls.TlsUpgradeException;
+import dev.starttls.TlsUpgradeException.Failure;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,13 +19,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Real servers from Debian packages, started for one test class by one of the repository's {@code interop/*-servers}
- * scripts ({@code start DIR}) and stopped by pid afterwards ({@code stop DIR}). What the script wrote to
+ * Real servers from Debian packages, started by one of the repository's {@code interop/*-servers} scripts
+ * ({@code start DIR}) once per test run, whichever test class asks first, and stopped by pid when the run ends
+ * ({@code stop DIR}). What the script wrote to
  * {@code DIR/servers.env} (ports, user, password, CA) is read back through {@link #port} and {@link #value}. The tests
  * of the class are skipped, with one line naming the script and its last output, when the servers cannot be installed
  * or started (no root, no package mirror).
@@ -27,16 +37,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * SmtpTls.connect("localhost", mail.port("smtp-submission"), mail.policy("TLSv1.3"));
  * }</pre>
  *
- * <p>Not thread-safe: one instance per test class, read by its tests after {@code beforeAll}.
+ * <p>Not thread-safe: one instance per test class, read by its tests after {@code beforeAll}; the servers themselves
+ * are shared by every class that registers the same script.
  */
-final class RealServers implements BeforeAllCallback, AfterAllCallback {
+final class RealServers implements BeforeAllCallback {
     /** A fresh install of every package takes about 35 s on a fast mirror, several minutes on a slow one. */
     private static final long START_SECONDS = 300;
 
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RealServers.class);
+
     private final String script;
     private final String servers;
-    private Path scriptPath;
-    private Path dir;
     private final Map<String, String> env = new HashMap<>();
 
     /**
@@ -49,39 +60,14 @@ final class RealServers implements BeforeAllCallback, AfterAllCallback {
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws Exception {
-        scriptPath = findScript(script);
-        dir = Files.createTempDirectory("starttls-" + script);
-        Path log = dir.resolve("start.log");
-        Process process = new ProcessBuilder("bash", scriptPath.toString(), "start", dir.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean ended = process.waitFor(START_SECONDS, TimeUnit.SECONDS);
-        if (!ended) {
-            process.destroyForcibly();
+    public void beforeAll(ExtensionContext context) {
+        // Started once per test run, whichever class asks first, and stopped when the run ends (the root store closes).
+        Started started = context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(script, name -> Started.start(name, servers), Started.class);
+        if (started.failure != null) {
+            Assumptions.abort(started.failure + "; skipping " + context.getDisplayName());
         }
-        if (!ended || process.exitValue() != 0) {
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            stop();
-            Assumptions.abort(servers + " could not be installed or started by interop/" + script + " (root and the "
-                    + "Debian package mirror are needed); skipping " + context.getDisplayName() + ". Last output: "
-                    + output.substring(Math.max(0, output.length() - 400)).strip());
-        }
-        for (String line : Files.readAllLines(dir.resolve("servers.env"), StandardCharsets.UTF_8)) {
-            int eq = line.indexOf('=');
-            env.put(line.substring(0, eq), line.substring(eq + 1));
-        }
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) throws Exception {
-        stop();
-    }
-
-    private void stop() throws IOException, InterruptedException {
-        if (dir != null) {
-            new ProcessBuilder("bash", scriptPath.toString(), "stop", dir.toString()).inheritIO().start()
-                    .waitFor(30, TimeUnit.SECONDS);
-        }
+        env.putAll(started.env);
     }
 
     /** The port the script recorded for {@code name} ({@code smtp-submission}, {@code vsftpd-implicit}, ...). */
@@ -98,9 +84,89 @@ final class RealServers implements BeforeAllCallback, AfterAllCallback {
         return value;
     }
 
+    /** An upgrade of a connected socket, as {@code SmtpTls::upgrade} or {@code HttpTls::implicit}. */
+    @FunctionalInterface
+    interface SocketUpgrade {
+        TlsSession upgrade(Socket connected, String host, TlsPolicy policy) throws TlsUpgradeException;
+    }
+
+    /**
+     * Connects to the port recorded as {@code port}, runs {@code upgrade} for {@code localhost} under {@code protocol},
+     * and asserts that it fails with {@code CERTIFICATE} and leaves the socket closed.
+     */
+    void assertCertificateRefused(String port, String protocol, SocketUpgrade upgrade) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port(port));
+        TlsPolicy policy = policy(protocol);
+        TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
+                () -> upgrade.upgrade(socket, "localhost", policy));
+        assertEquals(Failure.CERTIFICATE, e.failure(), e.getMessage());
+        assertTrue(socket.isClosed(), "the socket is closed after the refusal");
+    }
+
     /** A policy trusting only the servers' throwaway CA, limited to {@code protocol} ({@code TLSv1.3}). */
     TlsPolicy policy(String protocol) throws IOException {
         return TlsPolicy.builder().trustPem(Path.of(value("ca"))).protocols(protocol).build();
+    }
+
+    /** One start of one script: its directory and what it recorded, or why it could not start. */
+    private static final class Started implements AutoCloseable { // JUnit closes AutoCloseable store values (5.13+)
+        private final Path script;
+        private final Path dir;
+        private final Map<String, String> env = new HashMap<>();
+        private String failure;
+
+        private Started(Path script, Path dir) {
+            this.script = script;
+            this.dir = dir;
+        }
+
+        static Started start(String name, String servers) {
+            Path script = findScript(name);
+            Started started;
+            try {
+                started = new Started(script, Files.createTempDirectory("starttls-" + name));
+                started.run(servers);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting " + servers, e);
+            }
+            return started;
+        }
+
+        private void run(String servers) throws IOException, InterruptedException {
+            Path log = dir.resolve("start.log");
+            Process process = new ProcessBuilder("bash", script.toString(), "start", dir.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean ended = process.waitFor(START_SECONDS, TimeUnit.SECONDS);
+            if (!ended) {
+                process.destroyForcibly();
+            }
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            if (!ended || process.exitValue() != 0) {
+                close();
+                failure = servers + " could not be installed or started by " + script.getParent().getFileName() + "/"
+                        + script.getFileName() + " (root and the Debian package mirror are needed). Last output: "
+                        + output.substring(Math.max(0, output.length() - 400)).strip();
+                return;
+            }
+            System.out.println(output.lines().filter(l -> l.contains("started")).findFirst().orElse(output));
+            for (String line : Files.readAllLines(dir.resolve("servers.env"), StandardCharsets.UTF_8)) {
+                int eq = line.indexOf('=');
+                env.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                new ProcessBuilder("bash", script.toString(), "stop", dir.toString()).inheritIO().start()
+                        .waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static Path findScript(String name) {
