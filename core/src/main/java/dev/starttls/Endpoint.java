@@ -1,6 +1,8 @@
 package dev.starttls;
 
 import dev.starttls.internal.HostNames;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -46,9 +48,16 @@ public final class Endpoint {
     private final int resumptionPort;
     private final List<String> applicationProtocols;
     private final Identification identification;
+    private final boolean connectedName;
 
     private Endpoint(String host, int port, String serverName, String resumptionHost, int resumptionPort,
             List<String> applicationProtocols, Identification identification) {
+        this(host, port, serverName, resumptionHost, resumptionPort, applicationProtocols, identification, false);
+    }
+
+    private Endpoint(String host, int port, String serverName, String resumptionHost, int resumptionPort,
+            List<String> applicationProtocols, Identification identification, boolean connectedName) {
+        this.connectedName = connectedName;
         this.host = host;
         this.port = port;
         this.serverName = serverName;
@@ -67,6 +76,32 @@ public final class Endpoint {
     public static Endpoint of(String host, int port) {
         String name = requireHost("host", host);
         return new Endpoint(name, requirePort(port), null, name, port, null, Identification.HTTPS);
+    }
+
+    /**
+     * The server a connected socket reaches, verified against the host name the socket was connected with: the name
+     * the caller gave when it resolved the address ({@code new Socket("mail.example.com", 587)}), as the JDK recorded
+     * it; for a socket connected to an address, that address, never a name that reverse DNS returned (an attacker on
+     * the path controls PTR answers). For a {@link TunneledSocket}, its target. {@link #host()} is the address (or the
+     * target), for messages; the name itself is found by JSSE when the handshake starts, which is the only place the
+     * JDK exposes it.
+     *
+     * @throws IllegalArgumentException if the socket is not connected
+     */
+    public static Endpoint ofConnected(Socket socket) {
+        String host = HostNames.connectedHost(socket);
+        if (((InetSocketAddress) socket.getRemoteSocketAddress()).isUnresolved()) {
+            return of(host, socket.getPort()); // a tunnel's target: the name its creator gave
+        }
+        return new Endpoint(host, socket.getPort(), null, host, socket.getPort(), null, Identification.HTTPS, true);
+    }
+
+    /**
+     * Whether the name to verify is the one the socket was connected with ({@link #ofConnected}), found by JSSE,
+     * rather than {@link #verifiedName()}.
+     */
+    public boolean verifiesConnectedName() {
+        return connectedName;
     }
 
     /**
@@ -96,13 +131,13 @@ public final class Endpoint {
             }
         }
         return new Endpoint(host, port, serverName, resumptionHost, resumptionPort,
-                List.copyOf(Arrays.asList(protocols)), identification);
+                List.copyOf(Arrays.asList(protocols)), identification, connectedName);
     }
 
     /** Matches the certificate with the given profile; {@link Identification#HTTPS} by default. */
     public Endpoint withIdentification(Identification identification) {
         return new Endpoint(host, port, serverName, resumptionHost, resumptionPort, applicationProtocols,
-                Objects.requireNonNull(identification, "identification"));
+                Objects.requireNonNull(identification, "identification"), connectedName);
     }
 
     /** The host connected to, as the caller wrote it (brackets of an IPv6 literal removed). */
@@ -125,6 +160,9 @@ public final class Endpoint {
      * SNI cannot carry.
      */
     public Optional<String> sniName() {
+        if (connectedName) {
+            return Optional.empty(); // JSSE sends the connected name itself when it is a dotted host name
+        }
         String name = HostNames.stripTrailingDot(verifiedName());
         if (HostNames.isIpLiteral(name)) {
             return Optional.empty();
@@ -171,13 +209,14 @@ public final class Endpoint {
         Endpoint e = (Endpoint) o;
         return host.equals(e.host) && port == e.port && Objects.equals(serverName, e.serverName)
                 && resumptionHost.equals(e.resumptionHost) && resumptionPort == e.resumptionPort
-                && Objects.equals(applicationProtocols, e.applicationProtocols) && identification == e.identification;
+                && Objects.equals(applicationProtocols, e.applicationProtocols) && identification == e.identification
+                && connectedName == e.connectedName;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(host, port, serverName, resumptionHost, resumptionPort, applicationProtocols,
-                identification);
+                identification, connectedName);
     }
 
     private static String requireHost(String what, String host) {

@@ -94,8 +94,10 @@ public final class Upgrader {
         LayeredSocket layered = new LayeredSocket(plain, endpoint.resumptionPort());
         try {
             plain.setTcpNoDelay(true);
-            tls = (SSLSocket) policy.sslContext().getSocketFactory().createSocket(layered, endpoint.resumptionHost(),
-                    endpoint.resumptionPort(), true);
+            // A null host makes JSSE use the name the socket was connected with, exactly as the caller gave it, and
+            // never a reverse-DNS name: the JDK exposes that name nowhere else (Endpoint.ofConnected).
+            tls = (SSLSocket) policy.sslContext().getSocketFactory().createSocket(layered,
+                    endpoint.verifiesConnectedName() ? null : endpoint.resumptionHost(), endpoint.resumptionPort(), true);
             tls.setUseClientMode(true);
             tls.setSSLParameters(policy.clientParameters(endpoint));
         } catch (IOException | RuntimeException e) {

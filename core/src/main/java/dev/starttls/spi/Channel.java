@@ -71,7 +71,22 @@ public final class Channel implements Closeable {
 
     /** A channel on a connection this library upgraded, keeping its measured handshake. */
     public static Channel open(TlsConnection tls, TlsPolicy policy, Endpoint endpoint) throws TlsUpgradeException {
-        return open(tls.socket(), policy, endpoint, tls.handshake());
+        return open(tls.socket(), policy, verifiedEndpoint(tls, endpoint), tls.handshake());
+    }
+
+    /**
+     * After the handshake of an {@link Endpoint#ofConnected} endpoint, the name JSSE verified is known: later
+     * connections (FTP data) and messages use it.
+     */
+    private static Endpoint verifiedEndpoint(TlsConnection tls, Endpoint endpoint) {
+        if (!endpoint.verifiesConnectedName()) {
+            return endpoint;
+        }
+        try {
+            return Endpoint.of(tls.socket().getSession().getPeerHost(), endpoint.port());
+        } catch (RuntimeException e) {
+            return endpoint;
+        }
     }
 
     private static Channel open(Socket socket, TlsPolicy policy, Endpoint endpoint, Handshake handshake)

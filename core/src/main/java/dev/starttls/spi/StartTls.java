@@ -54,6 +54,22 @@ public final class StartTls {
         }
     }
 
+    /**
+     * The endpoint for the one-argument {@code XxxTls.upgrade(socket)}: {@link Endpoint#ofConnected(Socket)}, verified
+     * against the name the socket was connected with. An unconnected socket is refused and closed.
+     *
+     * @throws IllegalArgumentException if the socket is not connected
+     */
+    public static Endpoint endpoint(Socket connected) {
+        Objects.requireNonNull(connected, "connected");
+        try {
+            return Endpoint.ofConnected(connected);
+        } catch (RuntimeException e) {
+            Failures.closeQuietly(connected);
+            throw e;
+        }
+    }
+
     /** Connects to {@code endpoint} and runs {@link #upgrade(Socket, Endpoint, TlsPolicy, StartTlsDialogue)}. */
     public static <S extends TlsSession> S connect(Endpoint endpoint, TlsPolicy policy, StartTlsDialogue<S> dialogue)
             throws TlsUpgradeException {

@@ -3,7 +3,6 @@ package dev.starttls.ftp;
 import dev.starttls.Endpoint;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
-import dev.starttls.internal.HostNames;
 import dev.starttls.spi.StartTls;
 import java.net.Socket;
 import java.util.Objects;
@@ -41,11 +40,13 @@ public final class FtpTls {
     }
 
     /**
-     * {@code AUTH TLS} on a freshly connected socket with {@link TlsPolicy#defaults()}; the host name to verify is the
-     * one the socket was connected with (never a reverse-DNS name).
+     * The upgrade on a freshly connected socket with {@link TlsPolicy#defaults()}, verifying the certificate against
+     * the host name the socket was connected with ({@code new Socket("mail.example.com", port)}: that name, as given);
+     * a socket connected to an address is verified against the address, never against a name from reverse DNS; a
+     * {@code TunneledSocket} against its target. See {@link Endpoint#ofConnected(Socket)}.
      */
     public static FtpSession upgrade(Socket connected) throws TlsUpgradeException {
-        return upgrade(connected, HostNames.connectedHost(connected), TlsPolicy.defaults());
+        return StartTls.upgrade(connected, StartTls.endpoint(connected), TlsPolicy.defaults(), new FtpDialogue(DataProtection.PRIVATE));
     }
 
     /**

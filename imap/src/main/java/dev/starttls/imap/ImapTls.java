@@ -4,7 +4,6 @@ import dev.starttls.Endpoint;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.spi.StartTls;
-import dev.starttls.internal.HostNames;
 import java.net.Socket;
 
 /**
@@ -36,12 +35,13 @@ public final class ImapTls {
     }
 
     /**
-     * STARTTLS on a freshly connected socket with {@link TlsPolicy#defaults()}, verifying the certificate against the
-     * socket's IP address: a plain socket cannot prove which host name it was connected with, and a name from reverse
-     * DNS is never used. To verify a host name (the usual case), pass it: {@code upgrade(socket, host, policy)}.
+     * The upgrade on a freshly connected socket with {@link TlsPolicy#defaults()}, verifying the certificate against
+     * the host name the socket was connected with ({@code new Socket("mail.example.com", port)}: that name, as given);
+     * a socket connected to an address is verified against the address, never against a name from reverse DNS; a
+     * {@code TunneledSocket} against its target. See {@link Endpoint#ofConnected(Socket)}.
      */
     public static ImapSession upgrade(Socket connected) throws TlsUpgradeException {
-        return upgrade(connected, HostNames.connectedHost(connected), TlsPolicy.defaults());
+        return StartTls.upgrade(connected, StartTls.endpoint(connected), TlsPolicy.defaults(), new ImapDialogue());
     }
 
     /** STARTTLS on a freshly connected socket: greeting, capabilities, STARTTLS, handshake, CAPABILITY again. */

@@ -4,7 +4,6 @@ import dev.starttls.Endpoint;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.spi.StartTls;
-import dev.starttls.internal.HostNames;
 import java.net.Socket;
 
 /**
@@ -34,12 +33,13 @@ public final class Pop3Tls {
     }
 
     /**
-     * STLS on a freshly connected socket with {@link TlsPolicy#defaults()}, verifying the certificate against the
-     * socket's IP address: a plain socket cannot prove which host name it was connected with, and a name from reverse
-     * DNS is never used. To verify a host name (the usual case), pass it: {@code upgrade(socket, host, policy)}.
+     * The upgrade on a freshly connected socket with {@link TlsPolicy#defaults()}, verifying the certificate against
+     * the host name the socket was connected with ({@code new Socket("mail.example.com", port)}: that name, as given);
+     * a socket connected to an address is verified against the address, never against a name from reverse DNS; a
+     * {@code TunneledSocket} against its target. See {@link Endpoint#ofConnected(Socket)}.
      */
     public static Pop3Session upgrade(Socket connected) throws TlsUpgradeException {
-        return upgrade(connected, HostNames.connectedHost(connected), TlsPolicy.defaults());
+        return StartTls.upgrade(connected, StartTls.endpoint(connected), TlsPolicy.defaults(), new Pop3Dialogue());
     }
 
     /** STLS on a freshly connected socket: greeting, CAPA, STLS, handshake, CAPA again. */

@@ -3,7 +3,6 @@ package dev.starttls.smtp;
 import dev.starttls.Endpoint;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
-import dev.starttls.internal.HostNames;
 import dev.starttls.spi.StartTls;
 import java.net.Socket;
 
@@ -36,13 +35,13 @@ public final class SmtpTls {
     }
 
     /**
-     * STARTTLS on a freshly connected socket with {@link TlsPolicy#defaults()}, verifying the certificate against the
-     * socket's IP address (for a {@code TunneledSocket}, the tunnel's target as named): a plain socket cannot prove
-     * which host name it was connected with, and a name from reverse DNS is never used. To verify a host name (the
-     * usual case), pass it: {@code upgrade(socket, host, policy)}.
+     * The upgrade on a freshly connected socket with {@link TlsPolicy#defaults()}, verifying the certificate against
+     * the host name the socket was connected with ({@code new Socket("mail.example.com", port)}: that name, as given);
+     * a socket connected to an address is verified against the address, never against a name from reverse DNS; a
+     * {@code TunneledSocket} against its target. See {@link Endpoint#ofConnected(Socket)}.
      */
     public static SmtpSession upgrade(Socket connected) throws TlsUpgradeException {
-        return upgrade(connected, HostNames.connectedHost(connected), TlsPolicy.defaults());
+        return StartTls.upgrade(connected, StartTls.endpoint(connected), TlsPolicy.defaults(), new SmtpDialogue());
     }
 
     /**

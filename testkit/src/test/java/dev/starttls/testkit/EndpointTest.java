@@ -87,7 +87,10 @@ class EndpointTest {
 
     /** Connects, reads the server's line (so a TLS 1.3 ticket is processed), returns the measured handshake. */
     private static Handshake connectAndRead(TlsPolicy policy, Endpoint endpoint, int port) throws Exception {
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
+        return connectAndRead(policy, endpoint, new Socket(InetAddress.getLoopbackAddress(), port));
+    }
+
+    private static Handshake connectAndRead(TlsPolicy policy, Endpoint endpoint, Socket plain) throws Exception {
         TlsConnection tls = Upgrader.of(policy).upgrade(plain, endpoint);
         try (SSLSocket socket = tls.socket()) {
             assertEquals("hello", LineReader.of(socket, 1024).readLine(Deadline.after(WAIT)));
@@ -200,6 +203,48 @@ class EndpointTest {
             TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> Upgrader.of(ca.trustingPolicy())
                     .upgrade(plain, Endpoint.of("mail_relay.example", listener.getLocalPort())));
             assertEquals(Failure.CERTIFICATE, e.failure(), e.toString());
+            assertTrue(plain.isClosed());
+        }
+    }
+
+    /** Accepts TLS clients with the {@code localhost} certificate until closed. */
+    private Future<?> acceptForever(ServerSocket listener) {
+        return pool.submit(() -> {
+            while (!listener.isClosed()) {
+                try (Socket accepted = listener.accept()) {
+                    SSLSocket tls = Upgrader.of(ca.issue("localhost").serverPolicy()).acceptImplicit(accepted);
+                    tls.getOutputStream().write("hello\r\n".getBytes(StandardCharsets.US_ASCII));
+                    tls.getInputStream().read();
+                } catch (IOException e) {
+                    // the client refused the certificate, or the listener closed
+                }
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aSocketConnectedByNameIsVerifiedAgainstThatName() throws Exception {
+        try (ServerSocket listener = listen()) {
+            acceptForever(listener);
+            Socket plain = new Socket("localhost", listener.getLocalPort());
+            Handshake handshake = connectAndRead(ca.trustingPolicy(), Endpoint.ofConnected(plain), plain);
+            assertEquals("localhost", handshake.peerCertificates().get(0).getSubjectX500Principal().getName()
+                    .replace("CN=", ""));
+        }
+    }
+
+    @Test
+    void aSocketConnectedByAddressIsVerifiedAgainstTheAddressEvenAfterAReverseLookup() throws Exception {
+        try (ServerSocket listener = listen()) {
+            acceptForever(listener);
+            Socket plain = new Socket(InetAddress.getByName("127.0.0.1"), listener.getLocalPort());
+            assertEquals("localhost", plain.getInetAddress().getHostName()); // a log line did a reverse lookup
+            Endpoint endpoint = Endpoint.ofConnected(plain);
+            assertEquals("127.0.0.1", endpoint.host());
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
+                    () -> Upgrader.of(ca.trustingPolicy()).upgrade(plain, endpoint));
+            assertEquals(Failure.CERTIFICATE, e.failure(), e.toString()); // the certificate names localhost only
             assertTrue(plain.isClosed());
         }
     }
