@@ -25,16 +25,28 @@ ensure_user() {
     id "$1" >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$1"
 }
 
-# A free TCP port on 127.0.0.1, from a random start in 20000-59999, with $1-1 free ports after it when asked.
+# free_port VAR [SPAN]: sets VAR (a name, an array element too) to a free TCP port on 127.0.0.1, with SPAN-1 free
+# ports after it when asked. Called as a command, not in $(...), so the ports handed out are remembered and never
+# handed out twice; chosen below the kernel's ephemeral range (ip_local_port_range, from 32768 by default), so no
+# server bound to port 0 by a test running meanwhile can take one before our server binds it. Names start with _fp_
+# so that the caller's variable is not shadowed.
+TAKEN_PORTS=" "
 free_port() {
-    local span=${1:-1} port i busy
+    local _fp_var=$1 _fp_span=${2:-1} _fp_low _fp_port _fp_i _fp_busy
+    _fp_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+    (( _fp_low > 12000 )) || _fp_low=32768
     for _ in $(seq 1 200); do
-        port=$((20000 + RANDOM % 40000))
-        busy=
-        for ((i = 0; i < span; i++)); do
-            if [[ -n $(ss -Hltn "sport = :$((port + i))") ]]; then busy=1; break; fi
+        _fp_port=$((10000 + RANDOM % (_fp_low - 10000 - _fp_span)))
+        _fp_busy=
+        for ((_fp_i = 0; _fp_i < _fp_span; _fp_i++)); do
+            if [[ $TAKEN_PORTS == *" $((_fp_port + _fp_i)) "* || -n $(ss -Hltn "sport = :$((_fp_port + _fp_i))") ]]; then
+                _fp_busy=1; break
+            fi
         done
-        if [[ -z $busy ]]; then echo "$port"; return 0; fi
+        if [[ -z $_fp_busy ]]; then
+            for ((_fp_i = 0; _fp_i < _fp_span; _fp_i++)); do TAKEN_PORTS+="$((_fp_port + _fp_i)) "; done
+            printf -v "$_fp_var" %s "$_fp_port"; return 0
+        fi
     done
     log "no free port found"; return 1
 }

@@ -1,5 +1,6 @@
 package dev.starttls.interop;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,19 +12,25 @@ import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPSClient;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Against real vsftpd ({@code require_ssl_reuse=YES}) and ProFTPD (mod_tls, reuse required), explicit and implicit,
  * under TLS 1.3 and TLS 1.2: three downloads of 1 MiB in one session, each over a data connection that resumed the
- * control session; and the same through the Commons Net adapter (which these servers refuse without resumption).
+ * control session; an upload, read back byte for byte; and downloads through the Commons Net adapter (which these
+ * servers refuse without resumption).
  */
 @Tag("interop")
 @Timeout(120)
@@ -32,19 +39,9 @@ class RealFtpServersTest {
     static final RealServers servers = new RealServers("ftp-servers", "vsftpd/ProFTPD");
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({
-        "vsftpd-explicit, TLSv1.3", "vsftpd-explicit, TLSv1.2", "vsftpd-implicit, TLSv1.3", "vsftpd-implicit, TLSv1.2",
-        "proftpd-explicit, TLSv1.3", "proftpd-explicit, TLSv1.2", "proftpd-implicit, TLSv1.3",
-        "proftpd-implicit, TLSv1.2"
-    })
+    @MethodSource("everyServerAndProtocol")
     void downloadsThreeTimesOverResumedDataConnections(String server, String protocol) throws Exception {
-        int port = servers.port(server);
-        try (FtpSession ftp = server.endsWith("implicit")
-                ? FtpTls.connectImplicit("localhost", port, servers.policy(protocol))
-                : FtpTls.connect("localhost", port, servers.policy(protocol))) {
-            assertEquals(protocol, ftp.handshake().orElseThrow().protocol());
-            assertTrue(ftp.isDataPrivate());
-            ftp.login(servers.value("user"), servers.value("password"));
+        try (FtpSession ftp = login(server, protocol)) {
             assertEquals(Long.parseLong(servers.value("size")), ftp.size(servers.value("file")));
             for (int i = 0; i < 3; i++) {
                 try (InputStream in = ftp.retrieve(servers.value("file"))) {
@@ -54,6 +51,48 @@ class RealFtpServersTest {
                 assertEquals(protocol, data.protocol());
                 assertTrue(data.resumed(), "download " + (i + 1) + " resumed the control session: " + data);
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyServerAndProtocol")
+    void uploadsAndReadsBackOverResumedDataConnections(String server, String protocol) throws Exception {
+        byte[] content = new byte[300_000];
+        new SecureRandom().nextBytes(content);
+        String name = "upload-" + UUID.randomUUID() + ".bin";
+        try (FtpSession ftp = login(server, protocol)) {
+            try (OutputStream out = ftp.store(name)) {
+                out.write(content);
+            }
+            assertTrue(ftp.lastDataHandshake().orElseThrow().resumed(), "the upload resumed the control session");
+            assertEquals(content.length, ftp.size(name));
+        }
+        // Read back in a new session: in the same one, ProFTPD under TLS 1.3 refuses the RETR data connection after a
+        // STOR ("client did not reuse TLS session"), reported to the FTP module's owner.
+        try (FtpSession ftp = login(server, protocol); InputStream in = ftp.retrieve(name)) {
+            assertArrayEquals(content, in.readAllBytes(), "read back byte for byte");
+        }
+    }
+
+    /** vsftpd and ProFTPD, explicit and implicit, under TLS 1.3 and TLS 1.2. */
+    static Stream<Arguments> everyServerAndProtocol() {
+        return Stream.of("vsftpd-explicit", "vsftpd-implicit", "proftpd-explicit", "proftpd-implicit")
+                .flatMap(server -> Stream.of("TLSv1.3", "TLSv1.2").map(protocol -> Arguments.of(server, protocol)));
+    }
+
+    private static FtpSession login(String server, String protocol) throws Exception {
+        int port = servers.port(server);
+        FtpSession ftp = server.endsWith("implicit")
+                ? FtpTls.connectImplicit("localhost", port, servers.policy(protocol))
+                : FtpTls.connect("localhost", port, servers.policy(protocol));
+        try {
+            assertEquals(protocol, ftp.handshake().orElseThrow().protocol());
+            assertTrue(ftp.isDataPrivate());
+            ftp.login(servers.value("user"), servers.value("password"));
+            return ftp;
+        } catch (Exception | AssertionError e) {
+            ftp.close();
+            throw e;
         }
     }
 
