@@ -6,7 +6,7 @@ log() { echo "$NAME: $*" >&2; }
 # Installs Debian packages without letting their maintainer scripts start any server (a policy-rc.d that exits 101).
 install_packages() {
     [[ $(id -u) == 0 ]] || { log "must run as root to install packages"; return 1; }
-    export DEBIAN_FRONTEND=noninteractive
+    export DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes
     if ! apt-cache show "$1" >/dev/null 2>&1; then
         apt-get update -qq
     fi
