@@ -13,6 +13,10 @@ import dev.starttls.http.HttpProxy;
 import dev.starttls.http.HttpReply;
 import dev.starttls.http.HttpSession;
 import dev.starttls.http.HttpTls;
+import dev.starttls.imap.ImapSession;
+import dev.starttls.imap.ImapTls;
+import dev.starttls.pop3.Pop3Session;
+import dev.starttls.pop3.Pop3Tls;
 import dev.starttls.smtp.SmtpSession;
 import dev.starttls.smtp.SmtpTls;
 import java.net.InetAddress;
@@ -29,8 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Against real nginx (HTTPS and three bad-certificate ports), squid and tinyproxy (CONNECT proxies fenced to
- * 127.0.0.0/8) and CUPS (RFC 2817), started by {@code interop/web-servers}, and Postfix from {@code interop/mail-servers}
- * reached through each proxy: under TLS 1.3 and TLS 1.2, every tunnel verifies the target, never the proxy.
+ * 127.0.0.0/8) and CUPS (RFC 2817), started by {@code interop/web-servers}, and Postfix and Dovecot from
+ * {@code interop/mail-servers} reached through each proxy: under TLS 1.3 and TLS 1.2, every tunnel verifies the
+ * target, never the proxy.
  */
 @Tag("interop")
 @Timeout(60)
@@ -92,6 +97,26 @@ class RealWebServersTest {
         try (SmtpSession smtp = SmtpTls.implicit(tunnel, "localhost", policy)) {
             smtp.authPlain(mail.value("user"), mail.value("password"));
             smtp.quit();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"squid", "tinyproxy"})
+    void logsInToDovecotWithImapAndPop3StartTlsThroughEachProxy(String proxy) throws Exception {
+        TlsPolicy policy = mail.policy("TLSv1.3");
+        TunneledSocket imapTunnel = HttpTls.tunnel(proxy(proxy), "localhost", mail.port("imap"), policy);
+        try (ImapSession imap = ImapTls.upgrade(imapTunnel, "localhost", policy)) {
+            assertLocalhostCertificate(imap.handshake().orElseThrow());
+            imap.login(mail.value("user"), mail.value("password"));
+            assertTrue(imap.select("INBOX") >= 0);
+            imap.logout();
+        }
+        TunneledSocket pop3Tunnel = HttpTls.tunnel(proxy(proxy), "localhost", mail.port("pop3"), policy);
+        try (Pop3Session pop3 = Pop3Tls.upgrade(pop3Tunnel, "localhost", policy)) {
+            assertLocalhostCertificate(pop3.handshake().orElseThrow());
+            pop3.login(mail.value("user"), mail.value("password"));
+            assertTrue(pop3.stat().messages() >= 0);
+            pop3.quit();
         }
     }
 
