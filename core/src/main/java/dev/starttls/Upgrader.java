@@ -242,9 +242,12 @@ public final class Upgrader {
         if (failure.failure() != Failure.HANDSHAKE || line.isEmpty()) {
             return failure;
         }
+        String hint = layered.delegate() instanceof TunneledSocket
+                ? "the proxy, or the server behind it, answered in clear instead of TLS"
+                : "this looks like a plaintext or STARTTLS port: use connect/upgrade (STARTTLS) instead of "
+                        + "connectImplicit";
         return new TlsUpgradeException(Failure.HANDSHAKE, failure.getMessage() + ": the server sent "
-                + Wire.quote(line) + " in clear instead of TLS; this looks like a plaintext or STARTTLS "
-                + "port: use connect/upgrade (STARTTLS) instead of connectImplicit", failure.getCause());
+                + Wire.quote(line) + " in clear instead of TLS; " + hint, failure.getCause());
     }
 
     /** A timeout for {@code setSoTimeout}: at least 1 ms (0 would mean forever), at most {@code Integer.MAX_VALUE}. */

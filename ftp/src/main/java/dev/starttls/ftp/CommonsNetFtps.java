@@ -27,6 +27,14 @@ import org.apache.commons.net.ftp.FTPSClient;
  * upgraded with an {@link Endpoint} that resumes the control session (NET-408).
  */
 final class CommonsNetFtps extends FTPSClient {
+    /**
+     * The adapter as a plain {@link FTPSClient}: callers' bytecode then names only {@code FTPSClient}, so
+     * {@code FtpTls} links without Commons Net on the class path.
+     */
+    static FTPSClient create(TlsPolicy policy, boolean implicit) {
+        return new CommonsNetFtps(policy, implicit);
+    }
+
     private final TlsPolicy policy;
     private Endpoint control;
     private boolean protectedData;

@@ -109,11 +109,11 @@ public final class FtpTls {
      * call; like every Commons Net client, not thread-safe.
      */
     public static FTPSClient commonsNet(TlsPolicy policy) {
-        return new CommonsNetFtps(policy, false);
+        return CommonsNetFtps.create(policy, false); // the adapter class loads only here (Commons Net is optional)
     }
 
     /** {@link #commonsNet(TlsPolicy)} for implicit FTPS (port 990). */
     public static FTPSClient commonsNetImplicit(TlsPolicy policy) {
-        return new CommonsNetFtps(policy, true);
+        return CommonsNetFtps.create(policy, true);
     }
 }
