@@ -9,6 +9,7 @@ import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.testkit.CertificateAuthority;
 import dev.starttls.testkit.ScriptedProxy;
+import dev.starttls.testkit.ScriptedServer;
 import dev.starttls.testkit.TlsJetty;
 import dev.starttls.testkit.TlsJettyExtension;
 import java.net.InetAddress;
@@ -151,6 +152,61 @@ class HttpTunnelFailuresTest {
             assertEquals(Failure.PROTOCOL, e.failure(), e.toString());
             proxy.awaitScript(AWAIT);
         }
+    }
+
+    // ---- the StartTlsContract cases that apply to a tunnel (it has no upgrade command to strip, refuse or inject
+    // after: what is left is the proxy's reply, silence, early close, and the target's certificate) ----
+
+    @Test
+    void aSilentProxyTimesOut() throws Exception {
+        TlsPolicy quick = jetty.clientPolicy().newBuilder().readTimeout(Duration.ofMillis(600)).build();
+        try (ScriptedServer proxy = ScriptedServer.start(c -> {
+            c.readHead();
+            c.readUntilClosed();
+        })) {
+            assertTunnelFails(proxy, quick, Failure.TIMEOUT);
+        }
+    }
+
+    @Test
+    void aProxyClosingBeforeItAnswersIsClosed() throws Exception {
+        try (ScriptedServer proxy = ScriptedServer.start(ScriptedServer.Conversation::readHead)) {
+            assertTunnelFails(proxy, jetty.clientPolicy(), Failure.CLOSED);
+        }
+    }
+
+    @Test
+    void anOverlongStatusLineIsLimit() throws Exception {
+        try (ScriptedServer proxy = ScriptedServer.start(c -> {
+            c.readHead();
+            c.send("HTTP/1.1 200 " + "x".repeat(jetty.clientPolicy().maxLineLength() + 10) + "\r\n\r\n");
+            c.readUntilClosed();
+        })) {
+            assertTunnelFails(proxy, jetty.clientPolicy(), Failure.LIMIT);
+        }
+    }
+
+    @Test
+    void theTargetsExpiredCertificateIsRefusedThroughAnHonestProxy() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create();
+        try (ScriptedServer target = ScriptedServer.start(c -> {
+                    c.startTls(ca.leaf().names("localhost").expired().build());
+                    c.readUntilClosed();
+                });
+                ScriptedProxy proxy = ScriptedProxy.relaying()) {
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> HttpTls.connectThrough(
+                    HttpProxy.of("127.0.0.1", proxy.port()), "localhost", target.port(), ca.trustingPolicy()));
+            assertEquals(Failure.CERTIFICATE, e.failure(), e.toString());
+        }
+    }
+
+    /** Opens a tunnel through {@code proxy}, expects {@code kind}, and waits for the proxy to see the close. */
+    private static void assertTunnelFails(ScriptedServer proxy, TlsPolicy policy, Failure kind) {
+        TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
+                () -> HttpTls.tunnel(HttpProxy.of("127.0.0.1", proxy.port()), "localhost", 8443, policy));
+        assertEquals(kind, e.failure(), e.toString());
+        proxy.awaitScript(AWAIT); // its script ended: the client closed the connection
+        assertEquals("CONNECT localhost:8443 HTTP/1.1", proxy.received().get(0));
     }
 
     @ParameterizedTest

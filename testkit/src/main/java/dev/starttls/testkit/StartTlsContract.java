@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.starttls.TlsPolicy;
@@ -12,7 +13,9 @@ import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -91,8 +94,17 @@ public abstract class StartTlsContract {
     /** The protocol's in-place upgrade on a connected socket. */
     protected abstract TlsSession upgrade(Socket connected, String host, TlsPolicy policy) throws TlsUpgradeException;
 
-    /** Logs in with the protocol's credential command (AUTH PLAIN, USER/PASS, LOGIN). */
+    /** Logs in with the protocol's credential command (AUTH PLAIN, USER/PASS, LOGIN, an HTTP Authorization). */
     protected abstract void login(TlsSession session, String user, String password) throws TlsUpgradeException;
+
+    /**
+     * Whether an opportunistic policy goes on in plaintext after a refusal. True for the mail protocols and FTP;
+     * an upgrade that never falls back (RFC 2817) returns false, and the contract then checks that it fails even
+     * when opportunistic.
+     */
+    protected boolean fallsBack() {
+        return true;
+    }
 
     private final CertificateAuthority ca = CertificateAuthority.create();
     private final HeldCertificate localhost = ca.issue("localhost");
@@ -145,11 +157,17 @@ public abstract class StartTlsContract {
     }
 
     private static void assertNothingSecretInClear(ScriptedServer server) {
+        // the password as such, as SASL PLAIN (RFC 4616) and as HTTP Basic (RFC 7617)
+        List<String> secrets = List.of(PASSWORD, base64("\0alice\0" + PASSWORD), base64("alice:" + PASSWORD));
         for (String line : server.receivedInClear()) {
-            assertFalse(line.contains(PASSWORD) || line.contains(java.util.Base64.getEncoder()
-                    .encodeToString(("\0alice\0" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8))),
-                    "a credential crossed the network in clear: " + line);
+            for (String secret : secrets) {
+                assertFalse(line.contains(secret), "a credential crossed the network in clear: " + line);
+            }
         }
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     // ---- the upgrade works, and only what was learned inside TLS counts ----
@@ -185,6 +203,7 @@ public abstract class StartTlsContract {
 
     @Test
     void anOpportunisticFallbackRefusesToSendCredentialsInClear() throws Exception {
+        assumeTrue(fallsBack(), "the upgrade never falls back to plaintext");
         try (ScriptedServer server = answering(script()::refusal)) {
             Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
             try (TlsSession session = upgrade(socket, "localhost", opportunistic())) {
@@ -193,6 +212,14 @@ public abstract class StartTlsContract {
                 assertThrows(TlsUpgradeException.class, loginInClear);
             }
             assertNothingSecretInClear(server);
+        }
+    }
+
+    @Test
+    void anUpgradeThatNeverFallsBackFailsOnARefusalEvenWhenOpportunistic() throws Exception {
+        assumeFalse(fallsBack(), "the upgrade falls back when opportunistic");
+        try (ScriptedServer server = answering(script()::refusal)) {
+            fails(server, opportunistic(), Failure.STARTTLS_REFUSED);
         }
     }
 

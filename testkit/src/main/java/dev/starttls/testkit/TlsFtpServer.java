@@ -17,6 +17,7 @@ import org.apache.ftpserver.ConnectionConfigFactory;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
+import org.apache.ftpserver.command.CommandFactoryFactory;
 import org.apache.ftpserver.ftplet.Authority;
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.DefaultFtplet;
@@ -88,6 +89,9 @@ public final class TlsFtpServer implements AutoCloseable {
         factory.setConnectionConfig(connections.createConnectionConfig());
         users = new PropertiesUserManagerFactory().createUserManager(); // in memory: no file
         factory.setUserManager(users);
+        CommandFactoryFactory commands = new CommandFactoryFactory();
+        commands.addCommand("AUTH", PipelinedCommandGuard.auth()); // CVE-2011-0411: see PipelinedCommandGuard
+        factory.setCommandFactory(commands.createCommandFactory());
         factory.addListener("default", listener(false));
         factory.addListener("implicit", listener(true));
         // FtpServer clears this map on stop: a mutable one
