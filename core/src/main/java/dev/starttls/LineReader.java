@@ -1,6 +1,7 @@
 package dev.starttls;
 
 import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.internal.Failures;
 import dev.starttls.internal.QuickAck;
 import java.io.IOException;
 import java.io.InputStream;
@@ -217,7 +218,8 @@ public final class LineReader {
         } catch (SocketTimeoutException e) {
             throw timeout(deadline, e);
         } catch (IOException e) {
-            throw new TlsUpgradeException(Failure.CLOSED,
+            // a TLS alert (a refused client certificate, a bad record) is a TLS failure, not just a closed connection
+            throw new TlsUpgradeException(Failures.kindOf(e) == Failure.CLOSED ? Failure.CLOSED : Failures.kindOf(e),
                     "connection to " + peer() + " failed while reading: " + e.getMessage(), e);
         }
         if (n < 0) {

@@ -1,6 +1,7 @@
 package dev.starttls;
 
 import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.internal.AlertFirstSocket;
 import dev.starttls.internal.Failures;
 import dev.starttls.internal.LayeredSocket;
 import dev.starttls.internal.Wire;
@@ -169,16 +170,21 @@ public final class Upgrader {
             throw new IllegalStateException("the policy has no server certificate: use serverCertificate(...)");
         }
         SSLSocket tls;
+        // if the handshake fails, JSSE's close of this wrapper lets the alert reach the client before any reset
+        AlertFirstSocket layer = new AlertFirstSocket(accepted);
         try {
             accepted.setTcpNoDelay(true);
-            tls = (SSLSocket) policy.sslContext().getSocketFactory().createSocket(accepted, null, true);
+            tls = (SSLSocket) policy.sslContext().getSocketFactory().createSocket(layer, null, true);
             tls.setUseClientMode(false);
             tls.setSSLParameters(policy.serverParameters());
         } catch (IOException e) {
             Failures.closeQuietly(accepted);
             throw Failures.of(e, "cannot layer TLS on the connection from " + accepted.getRemoteSocketAddress());
         }
-        return handshake(tls, accepted, "with client " + accepted.getRemoteSocketAddress(), null).socket();
+        SSLSocket established = handshake(tls, accepted, "with client " + accepted.getRemoteSocketAddress(), null)
+                .socket();
+        layer.established();
+        return established;
     }
 
     /**

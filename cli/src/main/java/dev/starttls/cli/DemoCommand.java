@@ -10,7 +10,9 @@ import dev.starttls.smtp.SmtpSession;
 import dev.starttls.smtp.SmtpTls;
 import dev.starttls.testkit.HeldCertificate;
 import dev.starttls.testkit.ScriptedServer;
+import dev.starttls.http.HttpProxy;
 import dev.starttls.testkit.TlsFtpServer;
+import dev.starttls.testkit.TlsJetty;
 import dev.starttls.testkit.TlsGreenMail;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -58,19 +60,29 @@ final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         List<Row> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        try (TlsGreenMail mail = TlsGreenMail.start(); TlsFtpServer ftp = TlsFtpServer.start()) {
+        try (TlsGreenMail mail = TlsGreenMail.start(); TlsFtpServer ftp = TlsFtpServer.start();
+                TlsJetty web = TlsJetty.start()) {
             mail.greenMail().setUser(USER + "@localhost", USER, PASSWORD);
-            TlsPolicy policy = TlsPolicy.builder().trustCertificates(mail.ca().certificate(), ftp.ca().certificate())
+            TlsPolicy policy = TlsPolicy.builder()
+                    .trustCertificates(mail.ca().certificate(), ftp.ca().certificate(), web.ca().certificate())
                     .connectTimeout(STEP_TIMEOUT).readTimeout(STEP_TIMEOUT).handshakeTimeout(STEP_TIMEOUT).build();
-            out.println("embedded GreenMail and Apache FtpServer with TLS on 127.0.0.1, certificates for localhost "
-                    + "from throwaway CAs");
+            out.println("embedded GreenMail, Apache FtpServer and Jetty (HTTPS and a CONNECT proxy) with TLS on "
+                    + "127.0.0.1, certificates for localhost from throwaway CAs");
             out.println();
             try (Prober prober = new Prober(policy, Prober.Settings.direct(STEP_TIMEOUT.multipliedBy(3)))) {
                 for (String url : List.of("smtp://localhost:" + mail.smtpPort(), "smtps://localhost:" + mail.smtpsPort(),
                         "imap://localhost:" + mail.imapPort(), "imaps://localhost:" + mail.imapsPort(),
                         "pop3://localhost:" + mail.pop3Port(), "pop3s://localhost:" + mail.pop3sPort(),
-                        "ftp://localhost:" + ftp.explicitPort(), "ftps://localhost:" + ftp.implicitPort())) {
+                        "ftp://localhost:" + ftp.explicitPort(), "ftps://localhost:" + ftp.implicitPort(),
+                        "https://localhost:" + web.httpsPort())) {
                     rows.add(probe(prober, Target.parse(url)));
+                }
+                try (Prober tunnelled = new Prober(policy, new Prober.Settings(Optional.empty(),
+                        Optional.of(HttpProxy.of("127.0.0.1", web.proxyPort())), false,
+                        STEP_TIMEOUT.multipliedBy(4)))) {
+                    // the greeting comes through the proxy's tunnel; the certificate is the target's, not the proxy's
+                    rows.add(renamed(probe(tunnelled, Target.parse("smtp://localhost:" + mail.smtpPort())),
+                            "probe smtp through a CONNECT proxy"));
                 }
                 String token = UUID.randomUUID().toString();
                 rows.add(check("send a mail over SMTP STARTTLS", () -> send(mail, policy, token)));
@@ -94,6 +106,10 @@ final class DemoCommand implements Callable<Integer> {
                 + String.format(Locale.ROOT, "handshake %.1f ms, probe %.1f ms", h.duration().toNanos() / 1e6,
                         result.total().toNanos() / 1e6)))
                 .orElseGet(() -> new Row(name, false, "no TLS"));
+    }
+
+    private static Row renamed(Row row, String name) {
+        return new Row(name, row.passed(), row.detail());
     }
 
     private static Row check(String name, Check check) {

@@ -37,7 +37,7 @@ public final class Main implements Runnable {
 
     /** A {@link CommandLine} for the whole tool, for {@code execute(args)} in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     /** Runs the tool and exits with its status. */

@@ -3,6 +3,7 @@ package dev.starttls.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starttls.testkit.TlsFtpServer;
+import dev.starttls.testkit.Hostile;
 import dev.starttls.testkit.TlsGreenMail;
 import dev.starttls.testkit.TlsJetty;
 import java.nio.file.Files;
@@ -48,6 +49,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--stop-on-eof", description = "stop when stdin ends (for a parent process that may die)")
     private boolean stopOnEof;
 
+    @Option(names = "--hostile", paramLabel = "SWITCH", split = ",",
+            description = "make the mail servers misbehave, for testing a client's failure handling (repeatable): "
+                    + "${COMPLETION-CANDIDATES}")
+    private List<Hostile> hostile = new ArrayList<>();
+
+    @Option(names = "--auth-before-tls", description = "announce AUTH before STARTTLS, as plain GreenMail does")
+    private boolean authBeforeTls;
+
+    @Option(names = "--require-client-certificate",
+            description = "the mail servers' TLS requires a client certificate issued by their CA (mutual TLS)")
+    private boolean requireClientCertificate;
+
     InputStream stdin = System.in;
 
     @Override
@@ -83,6 +96,9 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch done = new CountDownLatch(1);
         try {
             credentials.forEach(c -> mail.greenMail().setUser(c[0] + "@localhost", c[0], c[1]));
+            mail.hostile(hostile.toArray(Hostile[]::new))
+                    .advertiseAuthBeforeTls(authBeforeTls)
+                    .requireClientCertificates(requireClientCertificate);
             if (caOut != null) {
                 Files.writeString(caOut, mail.ca().certificatePem() + ftp.ca().certificatePem()
                         + web.ca().certificatePem());

@@ -170,7 +170,7 @@ class CliProcessIT extends AgainstTheKit {
         Cli.Run demo = run("demo");
         long seconds = (System.nanoTime() - start) / 1_000_000_000;
         assertEquals(0, demo.exit(), demo.toString());
-        assertTrue(demo.out().contains("12 of 12 checks passed"), demo.toString());
+        assertTrue(demo.out().contains("14 of 14 checks passed"), demo.toString());
         assertTrue(demo.out().contains("CERTIFICATE: TLS handshake with localhost:"), demo.toString());
         assertTrue(seconds < 60, seconds + " s on a loaded machine; a few seconds on an idle one");
     }

@@ -14,10 +14,12 @@ import java.nio.charset.StandardCharsets;
  */
 public final class LayeredSocket extends DelegatingSocket {
     private static final int KEPT = 64;
+    private static final long INTERACTIVE_BYTES = 64 * 1024;
 
     private final int resumptionPort;
     private final byte[] first = new byte[KEPT];
     private int firstLength;
+    private long received;
     private InputStream in;
 
     public LayeredSocket(Socket plain, int resumptionPort) {
@@ -43,8 +45,13 @@ public final class LayeredSocket extends DelegatingSocket {
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
-                    QuickAck.rearm(delegate); // handshake and TLS records: no 40 ms delayed-ACK stall
+                    if (received < INTERACTIVE_BYTES) {
+                        // handshake and dialogue: no 40 ms delayed-ACK stall; a bulk stream past that needs none,
+                        // and saves a system call per TLS record
+                        QuickAck.rearm(delegate);
+                    }
                     int n = raw.read(b, off, len);
+                    received += Math.max(0, n);
                     keep(b, off, n);
                     return n;
                 }
