@@ -219,7 +219,7 @@ public final class LineReader {
             throw timeout(deadline, e);
         } catch (IOException e) {
             // a TLS alert (a refused client certificate, a bad record) is a TLS failure, not just a closed connection
-            throw new TlsUpgradeException(Failures.kindOf(e) == Failure.CLOSED ? Failure.CLOSED : Failures.kindOf(e),
+            throw new TlsUpgradeException(Failures.kindOf(e),
                     "connection to " + peer() + " failed while reading: " + e.getMessage(), e);
         }
         if (n < 0) {

@@ -18,7 +18,7 @@ import java.util.Set;
  * clear: whether the server supports it is decided by its answer, not by a FEAT list an attacker could strip.
  */
 final class FtpDialogue implements StartTlsDialogue<FtpSession> {
-    /** RFC 4217 4: the negative answers to AUTH TLS (not understood, not implemented, not accepted). */
+    /** RFC 4217 4: the negative answers to AUTH TLS (500 unknown command, 502 unsupported, 504/534 refused). */
     private static final Set<Integer> REFUSALS = Set.of(500, 502, 504, 534);
     /** RFC 959 4.2: a 120 greeting announces a delay; more than a few is a server stalling. */
     private static final int MAX_DELAY_REPLIES = 3;

@@ -292,7 +292,7 @@ public final class FtpSession extends ChannelSession {
             if (epsv.code() < 500) {
                 throw rejected("EPSV", epsv);
             }
-            epsvRefused = true; // RFC 2428 3: not implemented; PASV from now on
+            epsvRefused = true; // RFC 2428 3: the server lacks EPSV (502); use PASV from now on
         }
         return PassiveReplies.pasvPort(expect(exchange("PASV"), 227, "PASV"), channel().peer());
     }

@@ -1,20 +1,15 @@
 package dev.starttls.http;
 
 import dev.starttls.Deadline;
-import dev.starttls.Endpoint;
-import dev.starttls.Handshake;
-import dev.starttls.TlsSession;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.UpgradeReport;
 import dev.starttls.spi.Channel;
+import dev.starttls.spi.ChannelSession;
 import java.io.ByteArrayOutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import javax.net.ssl.SSLSocket;
 
 /**
  * An HTTP/1.1 connection over TLS, enough to send a request and read its response (status, fields and a body framed by
@@ -36,14 +31,12 @@ import javax.net.ssl.SSLSocket;
  *
  * @since 0.1
  */
-public final class HttpSession implements TlsSession {
-    private final Channel channel;
-    private final UpgradeReport report;
+public final class HttpSession extends ChannelSession {
     private boolean reusable = true;
 
+    /** HTTP has no capability listing like EHLO or CAPA: {@link #capabilities()} is always empty. */
     HttpSession(Channel channel, UpgradeReport report) {
-        this.channel = channel;
-        this.report = report;
+        super(channel, List.of(), report);
     }
 
     /** {@code GET target} with no extra fields. */
@@ -69,20 +62,20 @@ public final class HttpSession implements TlsSession {
     public HttpReply send(String method, String target, Map<String, String> fields, byte[] body)
             throws TlsUpgradeException {
         byte[] request = format(method, target, fields, body);
-        channel.requireOpen("HTTP");
+        channel().requireOpen("HTTP");
         if (!reusable) {
-            throw new IllegalStateException("the server " + channel.peer() + " closed the connection after its last "
+            throw new IllegalStateException("the server " + channel().peer() + " closed the connection after its last "
                     + "response: open a new session");
         }
-        return channel.closeOnFailure(() -> {
-            channel.sendRaw(request);
-            Deadline deadline = channel.replyDeadline();
-            String from = "server " + channel.peer();
-            int maxFields = channel.policy().maxReplyLines();
-            HttpHead head = HttpHead.readFinal(channel.reader(), deadline, maxFields, from);
+        return channel().closeOnFailure(() -> {
+            channel().sendRaw(request);
+            Deadline deadline = channel().replyDeadline();
+            String from = "server " + channel().peer();
+            int maxFields = channel().policy().maxReplyLines();
+            HttpHead head = HttpHead.readFinal(channel().reader(), deadline, maxFields, from);
             HttpBody.Framing framing = HttpBody.framing(method, head);
-            byte[] content = HttpBody.read(framing, head, channel.reader(), deadline,
-                    channel.policy().maxMessageSize(), maxFields, from);
+            byte[] content = HttpBody.read(framing, head, channel().reader(), deadline,
+                    channel().policy().maxMessageSize(), maxFields, from);
             reusable = framing != HttpBody.Framing.UNTIL_CLOSE && head.values("Connection").stream()
                     .noneMatch(v -> v.toLowerCase(Locale.ROOT).contains("close"));
             return new HttpReply(head.status(), head.reason(), head.fields(), content);
@@ -96,7 +89,7 @@ public final class HttpSession implements TlsSession {
         }
         StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         if (fields.keySet().stream().noneMatch("Host"::equalsIgnoreCase)) {
-            head.append("Host: ").append(HttpSyntax.hostField(channel.endpoint())).append("\r\n");
+            head.append("Host: ").append(HttpSyntax.hostField(channel().endpoint())).append("\r\n");
         }
         for (Map.Entry<String, String> f : fields.entrySet()) {
             String name = HttpSyntax.requireToken("field name", f.getKey());
@@ -116,50 +109,14 @@ public final class HttpSession implements TlsSession {
         return bytes.toByteArray();
     }
 
-    @Override
-    public boolean isTls() {
-        return channel.isTls();
-    }
-
-    @Override
-    public Optional<Handshake> handshake() {
-        return channel.handshake();
-    }
-
-    @Override
-    public Socket socket() {
-        return channel.socket();
-    }
-
-    @Override
-    public SSLSocket sslSocket() {
-        return channel.sslSocket();
-    }
-
-    @Override
-    public Endpoint endpoint() {
-        return channel.endpoint();
-    }
-
-    /** Always empty: HTTP has no capability listing like EHLO or CAPA. */
-    @Override
-    public List<String> capabilities() {
-        return List.of();
-    }
-
-    @Override
-    public UpgradeReport report() {
-        return report;
-    }
-
     /** Closes the connection; HTTP/1.1 has no goodbye to send. */
     @Override
     public void close() {
-        channel.close();
+        channel().close();
     }
 
     @Override
     public String toString() {
-        return "HttpSession{" + channel.peer() + (isTls() ? ", TLS" : ", plaintext") + '}';
+        return "HttpSession{" + channel().peer() + (isTls() ? ", TLS" : ", plaintext") + '}';
     }
 }

@@ -38,12 +38,10 @@ import javax.net.ssl.SSLSocket;
 public final class ImapSession extends ChannelSession {
     private static final Pattern EXISTS = Pattern.compile("^\\* (\\d+) EXISTS$", Pattern.CASE_INSENSITIVE);
 
-    private final Channel channel;
     private final Tags tags;
 
     ImapSession(Channel channel, List<String> capabilities, UpgradeReport report, Tags tags) {
         super(channel, capabilities, report);
-        this.channel = channel;
         this.tags = tags;
     }
 
@@ -62,9 +60,9 @@ public final class ImapSession extends ChannelSession {
     public void login(String user, String password) throws TlsUpgradeException {
         Wire.requireSafe("user", user);
         Wire.requireSafe("password", password);
-        channel.requireTlsForCredentials();
+        channel().requireTlsForCredentials();
         if (hasCapability("LOGINDISABLED")) {
-            throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " announces LOGINDISABLED after TLS: "
+            throw new TlsUpgradeException(Failure.REJECTED, channel().peer() + " announces LOGINDISABLED after TLS: "
                     + "LOGIN is not allowed (capabilities " + capabilities() + ")");
         }
         String tag = tags.next();
@@ -92,14 +90,14 @@ public final class ImapSession extends ChannelSession {
                 // RFC 3501 4.2: a message count is a 32-bit number; this API counts in int
                 String count = m.group(1);
                 if (count.length() > 10 || Long.parseLong(count) > Integer.MAX_VALUE) {
-                    throw fail(Failure.PROTOCOL, channel.peer() + " answered SELECT with a message count beyond "
+                    throw fail(Failure.PROTOCOL, channel().peer() + " answered SELECT with a message count beyond "
                             + Integer.MAX_VALUE + ": " + r);
                 }
                 exists = Integer.parseInt(count);
             }
         }
         if (exists < 0) {
-            throw fail(Failure.PROTOCOL, channel.peer() + " answered SELECT without an EXISTS count");
+            throw fail(Failure.PROTOCOL, channel().peer() + " answered SELECT without an EXISTS count");
         }
         return exists;
     }
@@ -122,7 +120,7 @@ public final class ImapSession extends ChannelSession {
                 return r.literals().get(0);
             }
         }
-        throw fail(Failure.PROTOCOL, channel.peer() + " answered FETCH " + message + " without the message body");
+        throw fail(Failure.PROTOCOL, channel().peer() + " answered FETCH " + message + " without the message body");
     }
 
     /** LOGOUT, then closes the connection. */
@@ -131,24 +129,24 @@ public final class ImapSession extends ChannelSession {
             String tag = tags.next();
             run(tag, tag + " LOGOUT", List.of());
         } finally {
-            channel.close();
+            channel().close();
         }
     }
 
     /** Sends LOGOUT if still open (waiting briefly for the answer), then closes the socket. */
     @Override
     public void close() {
-        if (channel.isClosed()) {
+        if (channel().isClosed()) {
             return;
         }
         try {
             String tag = tags.next();
-            channel.sendGoodbye(tag + " LOGOUT");
-            ImapDialogue.readUntilTagged(channel, tag, channel.closingDeadline(), null, true);
+            channel().sendGoodbye(tag + " LOGOUT");
+            ImapDialogue.readUntilTagged(channel(), tag, channel().closingDeadline(), null, true);
         } catch (TlsUpgradeException ignored) {
             // closing anyway
         } finally {
-            channel.close();
+            channel().close();
         }
     }
 
@@ -160,21 +158,21 @@ public final class ImapSession extends ChannelSession {
      * before each literal (RFC 3501 7.5), then collects untagged responses until the tagged one.
      */
     private Result run(String tag, String command, List<byte[]> literals) throws TlsUpgradeException {
-        channel.requireOpen("IMAP");
-        return channel.closeOnFailure(() -> {
+        channel().requireOpen("IMAP");
+        return channel().closeOnFailure(() -> {
             String[] lines = command.split("\r\n", -1);
             List<ImapResponse> untagged = new ArrayList<>();
             for (int i = 0; i < lines.length; i++) {
                 if (i > 0) {
-                    ImapResponse go = ImapDialogue.readUntilTagged(channel, tag, channel.replyDeadline(), untagged, true);
+                    ImapResponse go = ImapDialogue.readUntilTagged(channel(), tag, channel().replyDeadline(), untagged, true);
                     if (!go.isContinuation()) {
                         return new Result(go, untagged); // refused before the literal
                     }
-                    channel.sendRaw(literals.get(i - 1));
+                    channel().sendRaw(literals.get(i - 1));
                 }
-                channel.sendRaw((lines[i] + "\r\n").getBytes(StandardCharsets.UTF_8));
+                channel().sendRaw((lines[i] + "\r\n").getBytes(StandardCharsets.UTF_8));
             }
-            return new Result(ImapDialogue.readUntilTagged(channel, tag, channel.replyDeadline(), untagged, false),
+            return new Result(ImapDialogue.readUntilTagged(channel(), tag, channel().replyDeadline(), untagged, false),
                     untagged);
         });
     }
@@ -218,19 +216,19 @@ public final class ImapSession extends ChannelSession {
 
     private void expectOk(Result result, String step) throws TlsUpgradeException {
         if (!result.tagged.status().equals("OK")) {
-            throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " rejected " + step + ": "
+            throw new TlsUpgradeException(Failure.REJECTED, channel().peer() + " rejected " + step + ": "
                     + result.tagged, result.tagged.text(), null);
         }
     }
 
     private TlsUpgradeException fail(Failure failure, String message) {
-        channel.close();
+        channel().close();
         return new TlsUpgradeException(failure, message);
     }
 
     @Override
     public String toString() {
-        return "ImapSession{" + channel.peer() + ", " + (isTls() ? handshake().orElseThrow() : "plaintext") + ", capabilities="
+        return "ImapSession{" + channel().peer() + ", " + (isTls() ? handshake().orElseThrow() : "plaintext") + ", capabilities="
                 + capabilities() + '}';
     }
 }

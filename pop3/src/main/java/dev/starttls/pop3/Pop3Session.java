@@ -41,11 +41,9 @@ public final class Pop3Session extends ChannelSession {
     public record Stat(int messages, long octets) {
     }
 
-    private final Channel channel;
 
     Pop3Session(Channel channel, List<String> capabilities, UpgradeReport report) {
         super(channel, capabilities, report);
-        this.channel = channel;
     }
 
     static boolean hasCapability(List<String> capabilities, String name) {
@@ -71,7 +69,7 @@ public final class Pop3Session extends ChannelSession {
     public void login(String user, String password) throws TlsUpgradeException {
         Wire.requireSafe("user", user);
         Wire.requireSafe("password", password);
-        channel.requireTlsForCredentials();
+        channel().requireTlsForCredentials();
         ok("USER " + user, "USER");
         ok("PASS " + password, "PASS");
     }
@@ -88,9 +86,9 @@ public final class Pop3Session extends ChannelSession {
 
     /** LIST: message number to size in octets, in the server's order. */
     public Map<Integer, Long> list() throws TlsUpgradeException {
-        Deadline deadline = channel.replyDeadline(); // one for the whole reply, status and body
+        Deadline deadline = channel().replyDeadline(); // one for the whole reply, status and body
         ok("LIST", "LIST", deadline);
-        String body = new String(channel.closeOnFailure(() -> Pop3Dialogue.readMultiLine(channel, deadline)),
+        String body = new String(channel().closeOnFailure(() -> Pop3Dialogue.readMultiLine(channel(), deadline)),
                 StandardCharsets.ISO_8859_1);
         Map<Integer, Long> sizes = new LinkedHashMap<>();
         for (String line : body.split("\r\n")) {
@@ -113,9 +111,9 @@ public final class Pop3Session extends ChannelSession {
      * @throws TlsUpgradeException {@code REJECTED} for no such message, {@code LIMIT} for a message too large
      */
     public byte[] retrieve(int message) throws TlsUpgradeException {
-        Deadline deadline = channel.replyDeadline(); // one for the whole reply, status and body
+        Deadline deadline = channel().replyDeadline(); // one for the whole reply, status and body
         ok("RETR " + message, "RETR", deadline);
-        return channel.closeOnFailure(() -> Pop3Dialogue.readMultiLine(channel, deadline));
+        return channel().closeOnFailure(() -> Pop3Dialogue.readMultiLine(channel(), deadline));
     }
 
     /** DELE: marks a message for deletion at QUIT. */
@@ -128,54 +126,54 @@ public final class Pop3Session extends ChannelSession {
         try {
             ok("QUIT", "QUIT");
         } finally {
-            channel.close();
+            channel().close();
         }
     }
 
     /** Sends QUIT if still open (waiting briefly for the answer), then closes the socket. */
     @Override
     public void close() {
-        if (channel.isClosed()) {
+        if (channel().isClosed()) {
             return;
         }
         try {
-            channel.sendGoodbye("QUIT");
-            Pop3Dialogue.readStatus(channel, channel.closingDeadline());
+            channel().sendGoodbye("QUIT");
+            Pop3Dialogue.readStatus(channel(), channel().closingDeadline());
         } catch (TlsUpgradeException ignored) {
             // closing anyway
         } finally {
-            channel.close();
+            channel().close();
         }
     }
 
     /** Sends a command, requires +OK, returns the status line. */
     private String ok(String command, String step) throws TlsUpgradeException {
-        return ok(command, step, channel.replyDeadline());
+        return ok(command, step, channel().replyDeadline());
     }
 
     /** Sends a command, requires +OK under {@code deadline} (which a multi-line body then shares). */
     private String ok(String command, String step, Deadline deadline) throws TlsUpgradeException {
-        channel.requireOpen("POP3");
-        String status = channel.closeOnFailure(() -> {
-            channel.send(command);
-            return Pop3Dialogue.readStatus(channel, deadline);
+        channel().requireOpen("POP3");
+        String status = channel().closeOnFailure(() -> {
+            channel().send(command);
+            return Pop3Dialogue.readStatus(channel(), deadline);
         });
         if (!Pop3Dialogue.isOk(status)) {
-            throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " rejected " + step + ": "
+            throw new TlsUpgradeException(Failure.REJECTED, channel().peer() + " rejected " + step + ": "
                     + NumericReply.quote(status), status, null);
         }
         return status;
     }
 
     private TlsUpgradeException protocol(String step, String line) {
-        channel.close();
-        return new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " sent a malformed " + step + " answer: "
+        channel().close();
+        return new TlsUpgradeException(Failure.PROTOCOL, channel().peer() + " sent a malformed " + step + " answer: "
                 + NumericReply.quote(line));
     }
 
     @Override
     public String toString() {
-        return "Pop3Session{" + channel.peer() + ", " + (isTls() ? handshake().orElseThrow() : "plaintext") + ", capabilities="
+        return "Pop3Session{" + channel().peer() + ", " + (isTls() ? handshake().orElseThrow() : "plaintext") + ", capabilities="
                 + capabilities().stream().map(c -> c.split(" ")[0].toUpperCase(Locale.ROOT)).toList() + '}';
     }
 }

@@ -45,13 +45,11 @@ import javax.net.ssl.SSLSocket;
  * @since 0.1
  */
 public final class SmtpSession extends ChannelSession {
-    private final Channel channel;
     private final Map<String, String> extensions;
     private final String ehloName;
 
     SmtpSession(Channel channel, List<String> capabilities, UpgradeReport report, String ehloName) {
         super(channel, capabilities, report);
-        this.channel = channel;
         this.extensions = Collections.unmodifiableMap(parseExtensions(capabilities));
         this.ehloName = ehloName;
     }
@@ -110,7 +108,7 @@ public final class SmtpSession extends ChannelSession {
         Wire.requireSafe("command", line);
         String verb = line.strip().split(" ", 2)[0];
         if (verb.equalsIgnoreCase("AUTH")) { // RFC 4954 4: the verb is case-insensitive
-            channel.requireTlsForCredentials();
+            channel().requireTlsForCredentials();
         }
         NumericReply reply = exchange(line);
         return new SmtpReply(reply.code(), reply.lines());
@@ -124,7 +122,7 @@ public final class SmtpSession extends ChannelSession {
     public void authPlain(String user, String password) throws TlsUpgradeException {
         Wire.requireSafe("user", user);
         Wire.requireSafe("password", password);
-        channel.requireTlsForCredentials();
+        channel().requireTlsForCredentials();
         requireMechanism("PLAIN");
         String token = base64("\0" + user + "\0" + password);
         expect(exchange("AUTH PLAIN " + token), 235, "AUTH PLAIN");
@@ -138,7 +136,7 @@ public final class SmtpSession extends ChannelSession {
     public void authLogin(String user, String password) throws TlsUpgradeException {
         Wire.requireSafe("user", user);
         Wire.requireSafe("password", password);
-        channel.requireTlsForCredentials();
+        channel().requireTlsForCredentials();
         requireMechanism("LOGIN");
         expect(exchange("AUTH LOGIN"), 334, "AUTH LOGIN");
         expect(exchange(base64(user)), 334, "AUTH LOGIN user name");
@@ -174,9 +172,9 @@ public final class SmtpSession extends ChannelSession {
             }
         }
         expect(exchange("DATA"), 354, "DATA");
-        NumericReply done = expect(channel.closeOnFailure(() -> {
-            channel.sendRaw(data);
-            return channel.readNumericReply();
+        NumericReply done = expect(channel().closeOnFailure(() -> {
+            channel().sendRaw(data);
+            return channel().readNumericReply();
         }), 250, "end of DATA");
         return new SmtpReply(done.code(), done.lines());
     }
@@ -202,7 +200,7 @@ public final class SmtpSession extends ChannelSession {
 
     private void requireExtension(String keyword, String because) throws TlsUpgradeException {
         if (!extensions.containsKey(keyword)) {
-            throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " does not offer " + keyword + " and "
+            throw new TlsUpgradeException(Failure.REJECTED, channel().peer() + " does not offer " + keyword + " and "
                     + because + ": not sent (it offers " + extensions.keySet() + ")");
         }
     }
@@ -225,23 +223,23 @@ public final class SmtpSession extends ChannelSession {
         try {
             exchange("QUIT");
         } finally {
-            channel.close();
+            channel().close();
         }
     }
 
     /** Sends QUIT (waiting briefly for the reply) if the session is still open, then closes the socket. */
     @Override
     public void close() {
-        if (channel.isClosed()) {
+        if (channel().isClosed()) {
             return;
         }
         try {
-            channel.sendGoodbye("QUIT");
-            NumericReply.read(channel.reader(), channel.closingDeadline(), 10);
+            channel().sendGoodbye("QUIT");
+            NumericReply.read(channel().reader(), channel().closingDeadline(), 10);
         } catch (TlsUpgradeException ignored) {
             // closing anyway
         } finally {
-            channel.close();
+            channel().close();
         }
     }
 
@@ -278,10 +276,10 @@ public final class SmtpSession extends ChannelSession {
     }
 
     private NumericReply exchange(String line) throws TlsUpgradeException {
-        channel.requireOpen("SMTP");
-        return channel.closeOnFailure(() -> {
-            channel.send(line);
-            return channel.readNumericReply();
+        channel().requireOpen("SMTP");
+        return channel().closeOnFailure(() -> {
+            channel().send(line);
+            return channel().readNumericReply();
         });
     }
 
@@ -293,13 +291,13 @@ public final class SmtpSession extends ChannelSession {
     }
 
     private TlsUpgradeException rejected(String step, NumericReply reply) {
-        return new TlsUpgradeException(Failure.REJECTED, channel.peer() + " rejected " + step + ": " + reply.text(),
+        return new TlsUpgradeException(Failure.REJECTED, channel().peer() + " rejected " + step + ": " + reply.text(),
                 reply.text(), null);
     }
 
     private void requireMechanism(String mechanism) throws TlsUpgradeException {
         if (!authMechanisms().contains(mechanism)) {
-            throw new TlsUpgradeException(Failure.REJECTED, channel.peer() + " does not offer AUTH " + mechanism
+            throw new TlsUpgradeException(Failure.REJECTED, channel().peer() + " does not offer AUTH " + mechanism
                     + " after TLS (it offers " + authMechanisms() + ")");
         }
     }
@@ -310,7 +308,7 @@ public final class SmtpSession extends ChannelSession {
 
     @Override
     public String toString() {
-        return "SmtpSession{" + channel.peer() + ", " + (isTls() ? handshake().orElseThrow() : "plaintext")
+        return "SmtpSession{" + channel().peer() + ", " + (isTls() ? handshake().orElseThrow() : "plaintext")
                 + ", extensions=" + extensions.keySet() + '}';
     }
 }
