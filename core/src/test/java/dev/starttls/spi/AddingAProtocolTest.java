@@ -1,4 +1,4 @@
-package dev.starttls.testkit;
+package dev.starttls.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,11 +11,9 @@ import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.UpgradeReport;
-import dev.starttls.spi.Channel;
-import dev.starttls.spi.ChannelSession;
-import dev.starttls.spi.StartTls;
-import dev.starttls.spi.StartTlsDialogue;
-import dev.starttls.spi.UpgradeAnswer;
+import dev.starttls.testkit.CertificateAuthority;
+import dev.starttls.testkit.HeldCertificate;
+import dev.starttls.testkit.ScriptedServer;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.ArrayList;
