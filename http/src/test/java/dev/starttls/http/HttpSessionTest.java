@@ -388,6 +388,28 @@ class HttpSessionTest {
     }
 
     @Test
+    void aBodyUntilCloseThatStopsIsBoundByTheDeadlineSetWhenTheRequestWentOut() throws Exception {
+        // the head comes late and the body then stops: each read of the body waits only for what is left of the
+        // response's deadline, not for the socket timeout the head's read left behind
+        TlsPolicy patient = policy.newBuilder().readTimeout(Duration.ofMillis(2_000)).build();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+                    c.startTls(certificate);
+                    c.readHead();
+                    c.pause(Duration.ofMillis(1_200));
+                    c.send("HTTP/1.1 200 OK\r\n\r\npartial");
+                    c.readUntilClosed();
+                });
+                HttpSession session = HttpTls.connectImplicit("localhost", server.port(), patient)) {
+            long start = System.nanoTime();
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> session.get("/"));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(Failure.TIMEOUT, e.failure(), e.toString());
+            assertTrue(millis < 2_800, "2 s for the whole response, head and body: " + millis + " ms");
+            assertTrue(session.socket().isClosed());
+        }
+    }
+
+    @Test
     void a204AndA304CarryNoBodyWhateverTheirFieldsSayAndTheConnectionGoesOn() throws Exception {
         try (ScriptedServer server = answering("HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n",
                 "HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n",
