@@ -20,7 +20,7 @@ import java.util.Optional;
  *
  * <p>Instances are immutable apart from the body array, which is a copy; safe to share.
  *
- * @param status the status code, 100 to 999 as sent
+ * @param status the status code, 100 to 599 (RFC 9110 15: anything else is refused as not HTTP)
  * @param reason the reason phrase, possibly empty
  * @param headers every field in order, names as sent
  * @param body the body bytes; empty when there is none

@@ -152,7 +152,12 @@ class HttpRequestWireTest {
             for (String target : List.of("", "/a\tb", "/a\0b", "/a\rb", "/a\nb")) {
                 assertThrows(IllegalArgumentException.class, () -> session.get(target), target);
             }
-            assertThrows(IllegalArgumentException.class, () -> session.send("GET", "/", Map.of("X", "a\0b"), null));
+            // a target may not hold spaces, a field value may: each message says what its own rule is
+            IllegalArgumentException inTarget = assertThrows(IllegalArgumentException.class, () -> session.get("/a b"));
+            assertTrue(inTarget.getMessage().contains("CR, LF, NUL or spaces"), inTarget.getMessage());
+            IllegalArgumentException inValue = assertThrows(IllegalArgumentException.class,
+                    () -> session.send("GET", "/", Map.of("X", "a\0b"), null));
+            assertTrue(inValue.getMessage().contains("CR, LF, NUL (index 1)"), inValue.getMessage());
             assertThrows(IllegalArgumentException.class,
                     () -> session.send("GET", "/", Map.of("transfer-encoding", "chunked"), null));
             assertEquals(200, session.get("/after").status());
