@@ -29,7 +29,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * the real servers when it can and passes their directories; settings are system properties of this main class only
  * (the library reads none): {@code bench.out}, {@code bench.rounds}, {@code bench.warmup}, {@code bench.concurrent},
  * {@code bench.sequence}, {@code bench.files}, {@code bench.mail} and {@code bench.ftp} (servers.env directories),
- * {@code bench.jmh} and {@code bench.profile} ({@code false} to skip).
+ * {@code bench.jmh} and {@code bench.profile} ({@code false} to skip), {@code bench.census} (N upgrades per row of
+ * the stall {@link Census}; 0, the default, skips it: N = 1000 adds about half an hour).
  */
 public final class BenchMain {
     private final Config config;
@@ -39,14 +40,15 @@ public final class BenchMain {
 
     /** The run's settings. */
     record Config(Path out, int rounds, int warmup, int concurrent, int sequence, int files, Path mail, Path ftp,
-            boolean jmh, boolean profile) {
+            boolean jmh, boolean profile, int census) {
         static Config fromSystemProperties() {
             return new Config(Path.of(System.getProperty("bench.out", "BENCHMARKS.md")),
                     Integer.getInteger("bench.rounds", 60), Integer.getInteger("bench.warmup", 20),
                     Integer.getInteger("bench.concurrent", 1000), Integer.getInteger("bench.sequence", 10_000),
                     Integer.getInteger("bench.files", 200), path("bench.mail"), path("bench.ftp"),
                     !"false".equals(System.getProperty("bench.jmh")),
-                    !"false".equals(System.getProperty("bench.profile")));
+                    !"false".equals(System.getProperty("bench.profile")),
+                    Integer.getInteger("bench.census", 0));
         }
 
         private static Path path(String property) {
@@ -73,6 +75,7 @@ public final class BenchMain {
         targets.line("| scenario | target | measured | met |").line("|---|---|---|---|");
         latencyInProcess();
         latencyRealServers();
+        census();
         throughput();
         ftpsFiles();
         scale();
@@ -159,7 +162,7 @@ public final class BenchMain {
         }
     }
 
-    private static Target realTarget(String name, Map<String, String> env, Map<String, String> services)
+    static Target realTarget(String name, Map<String, String> env, Map<String, String> services)
             throws IOException {
         Path ca = Path.of(env.get("ca"));
         Map<String, Integer> ports = new LinkedHashMap<>();
@@ -169,7 +172,7 @@ public final class BenchMain {
                 policy.protocols());
     }
 
-    private static Map<String, String> env(Path dir) throws IOException {
+    static Map<String, String> env(Path dir) throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
         for (String line : Files.readAllLines(dir.resolve("servers.env"), StandardCharsets.UTF_8)) {
             int eq = line.indexOf('=');
@@ -192,6 +195,7 @@ public final class BenchMain {
                     config.warmup(), config.rounds());
             if (first) {
                 body.heading("## Upgrade latency: " + target.name());
+                StallCauses.of(target.name()).forEach(cause -> body.line(cause).line(""));
                 first = false;
             }
             body.line("### " + scenario).line("").latencyTable(rows, Contestants.FLOOR).line("");
@@ -226,6 +230,32 @@ public final class BenchMain {
         if (!met) {
             missed.add(goal + " (" + target + ")");
         }
+    }
+
+    private void census() throws IOException {
+        if (config.census() <= 0) {
+            return;
+        }
+        body.heading("## Stall census: " + config.census() + " upgrades per row");
+        if (config.mail() == null) {
+            body.line("Not measured: `bench/run` could not start Postfix and Dovecot.");
+            return;
+        }
+        System.out.println("census");
+        List<Census.Row> rows = Census.run(env(config.mail()), List.of("Postfix", "Dovecot"), "", config.census(),
+                config.warmup(), row -> System.out.println("census: " + row.server() + " " + row.port() + " "
+                        + row.tls() + ": library " + row.libraryStalls()));
+        body.line("Sequential upgrades (after " + config.warmup() + " warm-up rounds), the clients side by side in "
+                        + "rotating order; each cell counts the upgrades over 40 ms (failures in brackets). Port 25 "
+                        + "is not served by `interop/mail-servers`; smtpd speaks TLS there as on 587.")
+                .line("")
+                .line(Census.table(rows))
+                .line(StallCauses.POSTFIX).line("").line(StallCauses.DOVECOT).line("");
+        int stalls = rows.stream().mapToInt(Census.Row::libraryStalls).sum();
+        int failures = rows.stream().mapToInt(Census.Row::libraryFailures).sum();
+        check("zero 40 ms stalls in " + config.census() + " upgrades per row", "Postfix 587/465, Dovecot "
+                + "143/993/110/995, TLS 1.3 and 1.2", "library: " + stalls + " stalls, " + failures + " failures in "
+                + rows.size() + " rows", stalls == 0 && failures == 0);
     }
 
     private void throughput() throws Exception {
