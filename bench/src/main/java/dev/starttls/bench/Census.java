@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * java -cp bench/target/classes:$(cat bench/target/bench.classpath) -Dbench.mail=DIR -Dbench.census=1000 \
- *     [-Dbench.census.servers=Dovecot] [-Dbench.census.label="service_count=0"] [-Dbench.census.out=FILE] \
- *     dev.starttls.bench.Census
+ *     [-Dbench.census.servers=Dovecot] [-Dbench.census.clients="JSSE floor"] [-Dbench.census.tls=TLSv1.3] \
+ *     [-Dbench.census.label="service_count=0"] [-Dbench.census.out=FILE] dev.starttls.bench.Census
  * }</pre>
  *
  * <p>Port 25 is not in the census: the interop script serves Postfix's submission ports only, and smtpd speaks TLS
@@ -66,8 +66,13 @@ final class Census {
      */
     static List<Row> run(Map<String, String> env, List<String> servers, String label, int n, int warmup,
             Consumer<Row> progress) throws IOException {
+        return run(env, servers, CLIENTS, label, n, warmup, progress);
+    }
+
+    private static List<Row> run(Map<String, String> env, List<String> servers, List<String> clientNames,
+            String label, int n, int warmup, Consumer<Row> progress) throws IOException {
         List<Row> rows = new ArrayList<>();
-        for (String tls : List.of("TLSv1.3", "TLSv1.2")) {
+        for (String tls : List.of(System.getProperty("bench.census.tls", "TLSv1.3,TLSv1.2").split(","))) {
             for (Service service : SERVICES) {
                 if (!servers.contains(service.server())) {
                     continue;
@@ -76,7 +81,7 @@ final class Census {
                 Target target = BenchMain.realTarget(service.server(), env, Map.of(key, service.envKey()))
                         .limitedTo(tls, tls);
                 List<Contestants.Contestant> clients = Contestants.forScenario(target, service.protocol(),
-                        service.implicit()).stream().filter(c -> CLIENTS.contains(c.name()))
+                        service.implicit()).stream().filter(c -> clientNames.contains(c.name()))
                         .collect(Collectors.toList());
                 String server = service.server() + " " + env.getOrDefault(
                         service.server().toLowerCase(Locale.ROOT) + "-version", "") + label;
@@ -97,12 +102,12 @@ final class Census {
         for (Row row : rows) {
             List<String> cells = new ArrayList<>();
             for (String client : CLIENTS) {
-                Samples.Summary s = row.clients().get(client);
+                Samples.Summary s = row.clients().getOrDefault(client, new Samples().summary());
                 cells.add(s.stalls() + (s.failures() == 0 ? "" : " (" + s.failures() + " failed: "
                         + Report.sanitize(s.firstFailure()) + ")"));
             }
             table.line("| " + row.server() + " | " + row.port() + " | " + row.scenario() + " | " + row.tls() + " | "
-                    + String.join(" | ", cells) + " | " + row.clients().get(Contestants.LIBRARY).count() + " |");
+                    + String.join(" | ", cells) + " | " + row.clients().values().iterator().next().count() + " |");
         }
         return table.toString();
     }
@@ -111,8 +116,10 @@ final class Census {
         Path mail = Path.of(System.getProperty("bench.mail", ""));
         int n = Integer.getInteger("bench.census", 1000);
         List<String> servers = List.of(System.getProperty("bench.census.servers", "Postfix,Dovecot").split(","));
+        List<String> clients = List.of(System.getProperty("bench.census.clients", String.join(",", CLIENTS))
+                .split(","));
         String label = System.getProperty("bench.census.label", "");
-        List<Row> rows = run(BenchMain.env(mail), servers, label.isEmpty() ? "" : " (" + label + ")", n,
+        List<Row> rows = run(BenchMain.env(mail), servers, clients, label.isEmpty() ? "" : " (" + label + ")", n,
                 Integer.getInteger("bench.warmup", 20), row -> System.out.println(table(List.of(row))));
         String table = table(rows);
         String out = System.getProperty("bench.census.out", "");

@@ -11,9 +11,10 @@ import java.util.stream.Collectors;
  * its cause. Constants only.
  */
 final class StallCauses {
-    static final String GREENMAIL = "Cause of stalls: GreenMail writes a multi-line reply a line at a time without "
-            + "`TCP_NODELAY`, so the next line waits for the client's delayed ACK; re-arming `TCP_QUICKACK` before "
-            + "each read (the library, floor + QuickAck) removes it.";
+    static final String GREENMAIL = "Cause of stalls: clients without `TCP_NODELAY` (Commons Net, Angus Mail) hold "
+            + "each small write for the server's delayed ACK (Nagle), about 40 ms per exchange; GreenMail also "
+            + "writes multi-line replies a line at a time (FIELD-NOTES), which `TCP_QUICKACK` re-armed before each "
+            + "read answers.";
 
     static final String FTPSERVER = "Cause of the STARTTLS stalls (every client, QuickAck or not): Apache "
             + "FtpServer 1.2.1's `NioListener` sets `SO_RCVBUF` to 512 bytes on the control connection (a 1,152-byte "
