@@ -5,10 +5,11 @@
     bench/delayed-acks.py capture.txt 587 465 [--group N] [-v]
 
 A delayed ACK is a pure ACK sent 30 ms or more after the data it acknowledges, with nothing sent by that side in
-between (Linux's delayed-ACK timer is 40 ms). It stalled the connection when the peer sent data within 3 ms after it:
+between (Linux's delayed-ACK timer is 40 ms). It stalled the connection when the very next segment is the peer's data, within 3 ms:
 the peer was holding that data for the ACK (Nagle on a socket without TCP_NODELAY, or a full receive window). Under
 heavy CPU load a late ACK can also be a starved receiving thread; the side that delayed is still the one named.
---group N splits each port's connections, in the order they were opened, into groups of N (for example the TLS 1.3
+It also gives the time from the SYN to the server's first byte (greeting or ServerHello): a server that starts a
+process per connection shows there. --group N splits each port's connections, in the order they were opened, into groups of N (for example the TLS 1.3
 and TLS 1.2 rows of a census run with N + warm-up upgrades per row). -v prints every stalling ACK.
 """
 import collections
@@ -41,6 +42,7 @@ for line in open(capture):
                              int(ack) if ack else None, int(length)))
 
 counts = collections.defaultdict(collections.Counter)
+waits = collections.defaultdict(list)  # per group: seconds from the SYN to the server's first byte
 by_port = collections.defaultdict(list)
 for key, segs in connections.items():
     by_port[key[0]].append((segs[0][0], key))
@@ -58,18 +60,23 @@ for port, opened in by_port.items():
                 continue
             if t - acked[-1][0] < 0.030:
                 continue
-            after = [s for s in segs[i + 1:] if s[1] == other]
-            if after and after[0][5] > 0 and after[0][0] - t < 0.003:
+            after = segs[i + 1:i + 2]  # the very next segment: the peer's data, with nothing of ours before it
+            if after and after[0][1] == other and after[0][5] > 0 and after[0][0] - t < 0.003:
                 stalled.add(side)
                 if verbose:
                     flow = ' '.join(f'{s[1][0]}{s[5]}' for s in segs if s[5] > 0)
                     print(f'{label} client port {key[1]}: the {side} delayed its ACK of {acked[-1][5]} bytes by '
                           f'{1000 * (t - acked[-1][0]):.0f} ms; the {other} then sent {after[0][5]} bytes '
                           f'(data: {flow})')
+        first_data = [s[0] for s in segs if s[1] == 'server' and s[5] > 0]
+        if first_data:
+            waits[label].append(first_data[0] - segs[0][0])
         counts[label]['connections'] += 1
         for side in stalled:
             counts[label][f'stalled by the {side}'] += 1
 for label in sorted(counts):
     c = counts[label]
+    w = sorted(waits[label]) or [float('nan')]
     print(f"{label}: {c['connections']} connections, {c['stalled by the client']} stalled by a client delayed ACK, "
-          f"{c['stalled by the server']} by a server delayed ACK")
+          f"{c['stalled by the server']} by a server delayed ACK; server's first byte after the SYN: median "
+          f"{1000 * w[len(w) // 2]:.1f} ms, {sum(1 for x in w if x > 0.040)} over 40 ms")

@@ -30,7 +30,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * (the library reads none): {@code bench.out}, {@code bench.rounds}, {@code bench.warmup}, {@code bench.concurrent},
  * {@code bench.sequence}, {@code bench.files}, {@code bench.mail} and {@code bench.ftp} (servers.env directories),
  * {@code bench.jmh} and {@code bench.profile} ({@code false} to skip), {@code bench.census} (N upgrades per row of
- * the stall {@link Census}; 0, the default, skips it: N = 1000 adds about half an hour).
+ * the stall {@link Census}; 0, the default, skips it: N = 1000 adds about half an hour), {@code bench.boringssl}
+ * ({@code false} skips {@link HandshakeCpu}).
  */
 public final class BenchMain {
     private final Config config;
@@ -80,6 +81,7 @@ public final class BenchMain {
         ftpsFiles();
         scale();
         allocation();
+        handshakeCpu();
         long minutes = Math.max(1, java.time.Duration.between(start, Instant.now()).toSeconds());
         return header(loadBefore, loadAverage(), minutes) + "\n## Targets\n\n" + targets + body;
     }
@@ -378,6 +380,34 @@ public final class BenchMain {
                     String.format(Locale.ROOT, "%.0f KiB vs %.0f KiB for the floor (%s)", lib / 1024, floor / 1024,
                             Report.ratio(lib, floor)), true);
         }
+    }
+
+    /** Issue #20's stretch goal, measured only: JSSE's handshake CPU next to BoringSSL's (netty-tcnative). */
+    private void handshakeCpu() throws Exception {
+        body.heading("## Toward the physical floor: JSSE vs BoringSSL handshake CPU");
+        if ("false".equals(System.getProperty("bench.boringssl")) || !HandshakeCpu.available()) {
+            body.line("Not measured in this run (`-Dbench.boringssl=false`, or netty-tcnative has no BoringSSL for "
+                    + "this platform).");
+            return;
+        }
+        System.out.println("handshake cpu");
+        int warmup = 200;
+        int rounds = 400;
+        Map<String, Double> medians = new HandshakeCpu().run(warmup, rounds);
+        double jsse = medians.get(HandshakeCpu.JSSE);
+        double boring = medians.get(HandshakeCpu.BORINGSSL);
+        body.line("`HandshakeCpu`: one full TLS 1.3 handshake per round in memory (`SSLEngine` to a JSSE server "
+                        + "engine, no sockets), host name verified against the same CA, the client engine's calls "
+                        + "timed with the thread's CPU clock; " + warmup + " warm-up rounds, median of " + rounds
+                        + ", the two clients alternating. BoringSSL hands the chain to a Java trust manager, so "
+                        + "certificate path validation is Java in both. A measurement, not a provider: nothing of "
+                        + "netty is shipped.")
+                .line("")
+                .line("| client engine | client CPU ms per full handshake |")
+                .line("|---|---:|");
+        medians.forEach((client, ms) -> body.line(String.format(Locale.ROOT, "| %s | %.3f |", client, ms)));
+        body.line("").line("JSSE spends " + Report.ratio(jsse, boring) + " the CPU of BoringSSL per full handshake"
+                + (jsse / boring >= 1.2 ? " (over the issue's 20 % threshold for a provider)." : "."));
     }
 
     /** A JFR profile of the library's SMTP upgrade, and the CPU-per-probe check. */

@@ -102,9 +102,9 @@ final class Census {
         for (Row row : rows) {
             List<String> cells = new ArrayList<>();
             for (String client : CLIENTS) {
-                Samples.Summary s = row.clients().getOrDefault(client, new Samples().summary());
-                cells.add(s.stalls() + (s.failures() == 0 ? "" : " (" + s.failures() + " failed: "
-                        + Report.sanitize(s.firstFailure()) + ")"));
+                Samples.Summary s = row.clients().get(client);
+                cells.add(s == null ? "not run" : s.stalls() + (s.failures() == 0 ? "" : " (" + s.failures()
+                        + " failed: " + Report.sanitize(s.firstFailure()) + ")"));
             }
             table.line("| " + row.server() + " | " + row.port() + " | " + row.scenario() + " | " + row.tls() + " | "
                     + String.join(" | ", cells) + " | " + row.clients().values().iterator().next().count() + " |");
