@@ -42,6 +42,14 @@ class BenchSmokeTest {
     }
 
     @Test
+    void bothEnginesCompleteFullHandshakesInMemoryWithMeasurableCpu() throws Exception {
+        assertTrue(HandshakeCpu.available(), "netty-tcnative's BoringSSL did not load on this platform");
+        Map<String, Double> medians = new HandshakeCpu().run(1, 3);
+        assertEquals(List.of(HandshakeCpu.JSSE, HandshakeCpu.BORINGSSL), List.copyOf(medians.keySet()));
+        medians.forEach((engine, ms) -> assertTrue(ms > 0 && ms < 10_000, engine + ": " + ms + " ms"));
+    }
+
+    @Test
     void percentilesUseTheNearestRank() {
         List<Long> values = List.of(5L, 1L, 4L, 2L, 3L, 10L, 9L, 8L, 7L, 6L);
         assertEquals(5L, Samples.percentile(values, 50));
