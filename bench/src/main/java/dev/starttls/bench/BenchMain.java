@@ -13,10 +13,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -29,24 +31,28 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * the real servers when it can and passes their directories; settings are system properties of this main class only
  * (the library reads none): {@code bench.out}, {@code bench.rounds}, {@code bench.warmup}, {@code bench.concurrent},
  * {@code bench.sequence}, {@code bench.files}, {@code bench.mail} and {@code bench.ftp} (servers.env directories),
- * {@code bench.jmh} and {@code bench.profile} ({@code false} to skip).
+ * {@code bench.jmh} and {@code bench.profile} ({@code false} to skip), {@code bench.census} (N upgrades per row of
+ * the stall {@link Census}; 0, the default, skips it: N = 1000 adds about half an hour), {@code bench.boringssl}
+ * ({@code false} skips {@link HandshakeCpu}).
  */
 public final class BenchMain {
     private final Config config;
     private final Report body = new Report();
     private final Report targets = new Report();
     private final List<String> missed = new ArrayList<>();
+    private final Set<String> causesShown = new HashSet<>();
 
     /** The run's settings. */
     record Config(Path out, int rounds, int warmup, int concurrent, int sequence, int files, Path mail, Path ftp,
-            boolean jmh, boolean profile) {
+            boolean jmh, boolean profile, int census) {
         static Config fromSystemProperties() {
             return new Config(Path.of(System.getProperty("bench.out", "BENCHMARKS.md")),
                     Integer.getInteger("bench.rounds", 60), Integer.getInteger("bench.warmup", 20),
                     Integer.getInteger("bench.concurrent", 1000), Integer.getInteger("bench.sequence", 10_000),
                     Integer.getInteger("bench.files", 200), path("bench.mail"), path("bench.ftp"),
                     !"false".equals(System.getProperty("bench.jmh")),
-                    !"false".equals(System.getProperty("bench.profile")));
+                    !"false".equals(System.getProperty("bench.profile")),
+                    Integer.getInteger("bench.census", 0));
         }
 
         private static Path path(String property) {
@@ -73,10 +79,12 @@ public final class BenchMain {
         targets.line("| scenario | target | measured | met |").line("|---|---|---|---|");
         latencyInProcess();
         latencyRealServers();
+        census();
         throughput();
         ftpsFiles();
         scale();
         allocation();
+        handshakeCpu();
         long minutes = Math.max(1, java.time.Duration.between(start, Instant.now()).toSeconds());
         return header(loadBefore, loadAverage(), minutes) + "\n## Targets\n\n" + targets + body;
     }
@@ -159,7 +167,7 @@ public final class BenchMain {
         }
     }
 
-    private static Target realTarget(String name, Map<String, String> env, Map<String, String> services)
+    static Target realTarget(String name, Map<String, String> env, Map<String, String> services)
             throws IOException {
         Path ca = Path.of(env.get("ca"));
         Map<String, Integer> ports = new LinkedHashMap<>();
@@ -169,7 +177,7 @@ public final class BenchMain {
                 policy.protocols());
     }
 
-    private static Map<String, String> env(Path dir) throws IOException {
+    static Map<String, String> env(Path dir) throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
         for (String line : Files.readAllLines(dir.resolve("servers.env"), StandardCharsets.UTF_8)) {
             int eq = line.indexOf('=');
@@ -192,11 +200,17 @@ public final class BenchMain {
                     config.warmup(), config.rounds());
             if (first) {
                 body.heading("## Upgrade latency: " + target.name());
+                explainStalls(target.name());
                 first = false;
             }
             body.line("### " + scenario).line("").latencyTable(rows, Contestants.FLOOR).line("");
             judgeLatency(scenario, target.name(), rows);
         }
+    }
+
+    /** Prints the traced cause of each named server's stalls, once per report (later tables refer back to it). */
+    private void explainStalls(String servers) {
+        StallCauses.of(servers).stream().filter(causesShown::add).forEach(cause -> body.line(cause).line(""));
     }
 
     private void judgeLatency(String scenario, String target, Map<String, Samples.Summary> rows) {
@@ -226,6 +240,33 @@ public final class BenchMain {
         if (!met) {
             missed.add(goal + " (" + target + ")");
         }
+    }
+
+    private void census() throws IOException {
+        if (config.census() <= 0) {
+            return;
+        }
+        body.heading("## Stall census: " + config.census() + " upgrades per row");
+        if (config.mail() == null) {
+            body.line("Not measured: `bench/run` could not start Postfix and Dovecot.");
+            return;
+        }
+        System.out.println("census");
+        List<Census.Row> rows = Census.run(env(config.mail()), List.of("Postfix", "Dovecot"), "", config.census(),
+                config.warmup(), row -> System.out.println("census: " + row.server() + " " + row.port() + " "
+                        + row.tls() + ": library " + row.libraryStalls()));
+        body.line("Sequential upgrades (after " + config.warmup() + " warm-up rounds), the clients side by side in "
+                        + "rotating order; each cell counts the upgrades over 40 ms (failures in brackets). Port 25 "
+                        + "is not served by `interop/mail-servers`; smtpd speaks TLS there as on 587. The causes are "
+                        + "under the Postfix and Dovecot latency tables above.")
+                .line("")
+                .line(Census.table(rows));
+        explainStalls("Postfix / Dovecot");
+        int stalls = rows.stream().mapToInt(Census.Row::libraryStalls).sum();
+        int failures = rows.stream().mapToInt(Census.Row::libraryFailures).sum();
+        check("zero 40 ms stalls in " + config.census() + " upgrades per row", "Postfix 587/465, Dovecot "
+                + "143/993/110/995, TLS 1.3 and 1.2", "library: " + stalls + " stalls, " + failures + " failures in "
+                + rows.size() + " rows", stalls == 0 && failures == 0);
     }
 
     private void throughput() throws Exception {
@@ -348,6 +389,34 @@ public final class BenchMain {
                     String.format(Locale.ROOT, "%.0f KiB vs %.0f KiB for the floor (%s)", lib / 1024, floor / 1024,
                             Report.ratio(lib, floor)), true);
         }
+    }
+
+    /** Issue #20's stretch goal, measured only: JSSE's handshake CPU next to BoringSSL's (netty-tcnative). */
+    private void handshakeCpu() throws Exception {
+        body.heading("## Toward the physical floor: JSSE vs BoringSSL handshake CPU");
+        if ("false".equals(System.getProperty("bench.boringssl")) || !HandshakeCpu.available()) {
+            body.line("Not measured in this run (`-Dbench.boringssl=false`, or netty-tcnative has no BoringSSL for "
+                    + "this platform).");
+            return;
+        }
+        System.out.println("handshake cpu");
+        int warmup = 200;
+        int rounds = 400;
+        Map<String, Double> medians = new HandshakeCpu().run(warmup, rounds);
+        double jsse = medians.get(HandshakeCpu.JSSE);
+        double boring = medians.get(HandshakeCpu.BORINGSSL);
+        body.line("`HandshakeCpu`: one full TLS 1.3 handshake per round in memory (`SSLEngine` to a JSSE server "
+                        + "engine, no sockets), host name verified against the same CA, the client engine's calls "
+                        + "timed with the thread's CPU clock; " + warmup + " warm-up rounds, median of " + rounds
+                        + ", the two clients alternating. BoringSSL hands the chain to a Java trust manager, so "
+                        + "certificate path validation is Java in both. A measurement, not a provider: nothing of "
+                        + "netty is shipped.")
+                .line("")
+                .line("| client engine | client CPU ms per full handshake |")
+                .line("|---|---:|");
+        medians.forEach((client, ms) -> body.line(String.format(Locale.ROOT, "| %s | %.3f |", client, ms)));
+        body.line("").line("JSSE spends " + Report.ratio(jsse, boring) + " the CPU of BoringSSL per full handshake"
+                + (jsse / boring >= 1.2 ? " (over the issue's 20 % threshold for a provider)." : "."));
     }
 
     /** A JFR profile of the library's SMTP upgrade, and the CPU-per-probe check. */

@@ -42,6 +42,27 @@ class BenchSmokeTest {
     }
 
     @Test
+    void bothEnginesCompleteFullHandshakesInMemoryWithMeasurableCpu() throws Exception {
+        assertTrue(HandshakeCpu.available(), "netty-tcnative's BoringSSL did not load on this platform");
+        Map<String, Double> medians = new HandshakeCpu().run(1, 3);
+        assertEquals(List.of(HandshakeCpu.JSSE, HandshakeCpu.BORINGSSL), List.copyOf(medians.keySet()));
+        medians.forEach((engine, ms) -> assertTrue(ms > 0 && ms < 10_000, engine + ": " + ms + " ms"));
+    }
+
+    @Test
+    void censusRowsCountUpgradesOver40MillisecondsPerClientAndMarkClientsNotRun() {
+        Samples library = new Samples();
+        library.add(45_000_000L, 1, 1); // a stall
+        library.add(3_000_000L, 1, 1);
+        library.add(40_000_000L, 1, 1); // exactly 40 ms is not over
+        Census.Row row = new Census.Row("Postfix 3.7.11", "587", "SMTP STARTTLS", "TLS 1.3",
+                Map.of(Contestants.LIBRARY, library.summary()));
+        String table = Census.table(List.of(row));
+        assertTrue(table.contains("| Postfix 3.7.11 | 587 | SMTP STARTTLS | TLS 1.3 | 1 | not run | not run | 3 |"),
+                table);
+    }
+
+    @Test
     void percentilesUseTheNearestRank() {
         List<Long> values = List.of(5L, 1L, 4L, 2L, 3L, 10L, 9L, 8L, 7L, 6L);
         assertEquals(5L, Samples.percentile(values, 50));
