@@ -191,4 +191,96 @@ class LineReaderTest {
             assertEquals(TlsUpgradeException.Failure.TIMEOUT, e.failure());
         }
     }
+
+    @Test
+    void discardPendingInputAlsoDropsWhatTheOsHoldsButWasNotReadYet() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, 1024);
+            pair.serverSends("220 go ahead\r\n");
+            assertEquals("220 go ahead", reader.readLine(LONG));
+            String injected = "250 injected\r\n".repeat(1000); // 15,000 bytes: more than one buffer's worth
+            pair.serverSends(injected);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (pair.client.getInputStream().available() < injected.length() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(injected.length(), reader.discardPendingInput());
+            assertFalse(reader.hasPendingInput());
+            assertEquals(0, reader.buffered());
+        }
+    }
+
+    @Test
+    void linesAcrossTheEndOfTheBufferAreReadWhole() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, 1024); // a 4 KiB buffer
+            StringBuilder wire = new StringBuilder();
+            for (int i = 0; i < 300; i++) { // 300 lines of 30 bytes: lines straddle the buffer's end twice
+                wire.append(String.format("250-line %019d\r\n", i));
+            }
+            pair.serverSends(wire.toString());
+            for (int i = 0; i < 300; i++) {
+                assertEquals(String.format("250-line %019d", i), reader.readLine(LONG));
+            }
+            assertEquals(wire.length(), reader.bytesReceived());
+        }
+    }
+
+    @Test
+    void takeBufferedHandsOverWhatArrivedAfterTheLastLine() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, 1024);
+            pair.serverSends("HTTP/1.1 200 OK\r\n\r\n220 greeting");
+            assertEquals("HTTP/1.1 200 OK", reader.readLine(LONG));
+            assertEquals("", reader.readLine(LONG));
+            assertEquals("220 greeting", new String(reader.takeBuffered(), java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals(0, reader.buffered());
+            assertEquals(0, reader.takeBuffered().length);
+            assertEquals(pair.client, reader.socket());
+        }
+    }
+
+    @Test
+    void failuresNameTheEndpointAsTheCallerWroteIt() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, TlsPolicy.defaults(), Endpoint.of("mail.example.com", 587));
+            pair.server.close();
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> reader.readLine(LONG));
+            assertEquals("connection closed by mail.example.com:587", e.getMessage());
+        }
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, TlsPolicy.defaults());
+            pair.serverSends("220 half a line");
+            pair.server.close();
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> reader.readLine(LONG));
+            assertTrue(e.getMessage().matches("connection closed by (localhost)?/?127\\.0\\.0\\.1:\\d+ .*"), e.getMessage());
+            assertFalse(e.getMessage().startsWith("connection closed by /"), "no leading slash: " + e.getMessage());
+            assertTrue(e.getMessage().endsWith(" in the middle of a line"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aLineLongerThanTheMaximumIsRefusedBeforeItsEndArrives() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, TlsPolicy.builder().maxLineLength(512).build());
+            pair.serverSends("x".repeat(514)); // no line end yet, and never one
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> reader.readLine(LONG));
+            assertEquals(Failure.LIMIT, e.failure());
+            assertTrue(e.getMessage().endsWith(" is longer than 512 bytes"), e.getMessage());
+        }
+    }
+
+    @Test
+    void readFullyChecksItsRangeAndTheDeadline() throws Exception {
+        try (Loopback pair = new Loopback()) {
+            LineReader reader = LineReader.of(pair.client, 1024);
+            assertThrows(IndexOutOfBoundsException.class, () -> reader.readFully(new byte[4], 2, 3, LONG));
+            Deadline passed = Deadline.after(Duration.ofNanos(1));
+            while (!passed.hasPassed()) {
+                Thread.onSpinWait();
+            }
+            assertEquals(Failure.TIMEOUT, assertThrows(TlsUpgradeException.class,
+                    () -> reader.readFully(new byte[4], 0, 4, passed)).failure());
+        }
+    }
 }
