@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.starttls.Handshake;
+import dev.starttls.TlsPolicy;
 import dev.starttls.testkit.Hostile;
 import dev.starttls.testkit.TlsGreenMail;
 import javax.net.ssl.SSLHandshakeException;
@@ -20,6 +22,7 @@ class Pop3CommonsNetTest {
             try {
                 assertTrue(client.getTcpNoDelay());
                 assertEquals((int) mail.clientPolicy().readTimeout().toMillis(), client.getSoTimeout());
+                assertEquals((int) mail.clientPolicy().connectTimeout().toMillis(), client.getConnectTimeout());
                 assertTrue(client.execTLS());
                 assertTrue(client.capa()); // inside TLS
                 assertEquals(1, mail.handshakes().size(), "the front completed one handshake");
@@ -41,5 +44,29 @@ class Pop3CommonsNetTest {
                 client.disconnect();
             }
         }
+    }
+
+    @Test
+    void negotiatesOnlyThePolicysProtocolsAndSuites() throws Exception {
+        try (TlsGreenMail mail = TlsGreenMail.start()) {
+            TlsPolicy tls12 = mail.clientPolicy().newBuilder().protocols("TLSv1.2")
+                    .cipherSuites("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256").build();
+            POP3SClient client = Pop3Tls.commonsNet(tls12);
+            client.connect("localhost", mail.pop3Port());
+            try {
+                assertTrue(client.execTLS());
+                assertTrue(client.capa()); // a round trip inside TLS: the front has recorded the handshake
+                Handshake handshake = mail.handshakes().get(0);
+                assertEquals("TLSv1.2", handshake.protocol());
+                assertEquals("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", handshake.cipherSuite());
+            } finally {
+                client.disconnect();
+            }
+        }
+    }
+
+    @Test
+    void aMissingPolicyIsNamed() {
+        assertEquals("policy", assertThrows(NullPointerException.class, () -> Pop3Tls.commonsNet(null)).getMessage());
     }
 }

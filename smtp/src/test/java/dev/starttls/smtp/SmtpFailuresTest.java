@@ -80,10 +80,51 @@ class SmtpFailuresTest {
 
     @Test
     void startTlsAnsweredWith250IsRefusedToo() throws Exception {
-        refusedWith("250 OK, carry on in plaintext");
+        TlsUpgradeException e = refusedWith("250 OK, carry on in plaintext");
+        assertTrue(e.getMessage().contains("did not give its go-ahead to STARTTLS: 250 OK"), e.getMessage());
     }
 
-    private void refusedWith(String answer) throws Exception {
+    @Test
+    void aStartTlsRefusalAnywhereInTheFourAndFiveHundredsFallsBackWhenOpportunistic() throws Exception {
+        // RFC 5321 4.2.1: the first digit classifies; 4yz and 5yz are refusals a client may carry on after
+        TlsPolicy opportunistic = policy.newBuilder().opportunistic(true).build();
+        for (String refusal : List.of("400 4.7.0 try again later", "454 4.7.0 TLS not available", "599 5.0.0 no")) {
+            try (ScriptedServer server = ScriptedServer.start(c -> {
+                greetAndOfferStartTls(c);
+                c.readLine();
+                c.sendLine(refusal);
+                c.readUntilClosed();
+            }); SmtpSession smtp = SmtpTls.upgrade(new Socket("localhost", server.port()), "localhost",
+                    opportunistic)) {
+                assertFalse(smtp.isTls(), refusal);
+            }
+        }
+    }
+
+    @Test
+    void aSilentServerIsTimeoutSuggestingTheImplicitTlsPort() throws Exception {
+        TlsPolicy impatient = policy.newBuilder().readTimeout(Duration.ofMillis(300)).build();
+        try (ScriptedServer server = ScriptedServer.start(c -> c.readUntilClosed())) { // waits for a ClientHello
+            TlsUpgradeException e = fails(Failure.TIMEOUT, server, impatient);
+            assertTrue(e.getMessage().contains("is this an implicit-TLS port (SMTP uses 465)?"), e.getMessage());
+        }
+    }
+
+    @Test
+    void authLoginIsRefusedBeforeAnythingIsSentWhenTheServerOffersOnlyOtherMechanisms() throws Exception {
+        try (ScriptedServer server = startTlsServer(ca.issue("localhost"));
+                SmtpSession smtp = SmtpTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> smtp.authLogin("alice", "secret"));
+            assertEquals(Failure.REJECTED, e.failure());
+            assertTrue(e.getMessage().contains("does not offer AUTH LOGIN after TLS (it offers [PLAIN])"),
+                    e.getMessage());
+            smtp.socket().close();
+            server.awaitScript(WAIT);
+            assertFalse(server.received().stream().anyMatch(l -> l.contains("AUTH")), server.received().toString());
+        }
+    }
+
+    private TlsUpgradeException refusedWith(String answer) throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             greetAndOfferStartTls(c);
             c.readLine();
@@ -92,6 +133,7 @@ class SmtpFailuresTest {
         })) {
             TlsUpgradeException e = fails(Failure.STARTTLS_REFUSED, server, policy);
             assertEquals(answer, e.reply().orElseThrow());
+            return e;
         }
     }
 
@@ -291,6 +333,8 @@ class SmtpFailuresTest {
                 TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
                         () -> smtp.authPlain("alice", "secret"));
                 assertEquals(Failure.STARTTLS_NOT_OFFERED, e.failure());
+                assertEquals(Failure.STARTTLS_NOT_OFFERED,
+                        assertThrows(TlsUpgradeException.class, () -> smtp.authLogin("alice", "secret")).failure());
                 // the raw command is no way around it, whatever the case
                 for (String raw : List.of("AUTH PLAIN AGFsaWNlAHNlY3JldA==", "auth login", " Auth LOGIN")) {
                     assertEquals(Failure.STARTTLS_NOT_OFFERED,
