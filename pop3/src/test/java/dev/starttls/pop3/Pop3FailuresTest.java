@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.starttls.pop3.Pop3Scripts.acceptLoginThenReadCommand;
+import static dev.starttls.pop3.Pop3Scripts.greetAndOfferStls;
+import static dev.starttls.pop3.Pop3Scripts.tlsSession;
 
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.testkit.CertificateAuthority;
-import dev.starttls.testkit.HeldCertificate;
 import dev.starttls.testkit.ScriptedServer;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -31,25 +33,6 @@ class Pop3FailuresTest {
         assertEquals(expected, e.failure(), e.toString());
         assertTrue(socket.isClosed(), "the socket must be closed after a failed upgrade");
         return e;
-    }
-
-    private static void greetAndOfferStls(ScriptedServer.Conversation c) throws Exception {
-        c.sendLine("+OK hostile POP3 ready");
-        c.readLine(); // CAPA
-        c.send("+OK\r\nUSER\r\nSTLS\r\n.\r\n");
-    }
-
-    /** A session that upgrades with {@code cert}, answers CAPA inside TLS, then runs {@code rest}. */
-    private static ScriptedServer tlsSession(HeldCertificate cert, ScriptedServer.Script rest) {
-        return ScriptedServer.start(c -> {
-            greetAndOfferStls(c);
-            c.readLine();
-            c.sendLine("+OK begin TLS");
-            c.startTls(cert);
-            c.readLine(); // CAPA
-            c.send("+OK\r\nUSER\r\n.\r\n");
-            rest.run(c);
-        });
     }
 
     @Test
@@ -85,7 +68,9 @@ class Pop3FailuresTest {
             c.sendLine("-ERR TLS not available");
             c.readUntilClosed();
         })) {
-            assertEquals("-ERR TLS not available", fails(Failure.STARTTLS_REFUSED, server, policy).reply().orElseThrow());
+            TlsUpgradeException e = fails(Failure.STARTTLS_REFUSED, server, policy);
+            assertEquals("-ERR TLS not available", e.reply().orElseThrow());
+            assertTrue(e.getMessage().contains("refused STLS: -ERR TLS not available"), e.getMessage());
         }
     }
 
@@ -142,15 +127,6 @@ class Pop3FailuresTest {
         })) {
             fails(Failure.LIMIT, server, policy);
         }
-    }
-
-    /** Accepts USER and PASS, then reads the next command (RETR, LIST ...). */
-    private static void acceptLoginThenReadCommand(ScriptedServer.Conversation c) throws Exception {
-        c.readLine(); // USER
-        c.sendLine("+OK");
-        c.readLine(); // PASS
-        c.sendLine("+OK");
-        c.readLine();
     }
 
     @Test
@@ -235,6 +211,15 @@ class Pop3FailuresTest {
             }
             server.awaitScript(WAIT);
             assertFalse(server.receivedInClear().stream().anyMatch(l -> l.startsWith("USER") || l.startsWith("PASS")));
+        }
+    }
+
+    @Test
+    void aSilentServerIsTimeoutSuggestingTheImplicitTlsPort() throws Exception {
+        TlsPolicy impatient = policy.newBuilder().readTimeout(Duration.ofMillis(300)).build();
+        try (ScriptedServer server = ScriptedServer.start(c -> c.readUntilClosed())) { // waits for a ClientHello
+            TlsUpgradeException e = fails(Failure.TIMEOUT, server, impatient);
+            assertTrue(e.getMessage().contains("is this an implicit-TLS port (POP3 uses 995)?"), e.getMessage());
         }
     }
 }

@@ -23,9 +23,8 @@ final class CommonsNetSmtp {
         // Commons Net checks no host name unless asked: a wrong-host certificate would pass (FIELD-NOTES)
         client.setEndpointCheckingEnabled(true);
         client.setEnabledProtocols(policy.protocols().toArray(String[]::new));
-        if (!policy.cipherSuites().isEmpty()) {
-            client.setEnabledCipherSuites(policy.cipherSuites().toArray(String[]::new));
-        }
+        // never empty: the policy's own suites, or its modern floor of the JDK's (TlsPolicy.cipherSuites())
+        client.setEnabledCipherSuites(policy.cipherSuites().toArray(String[]::new));
         client.setConnectTimeout(millis(policy.connectTimeout().toMillis()));
         client.setDefaultTimeout(millis(policy.readTimeout().toMillis()));
         return client;

@@ -58,11 +58,10 @@ public final class SmtpSession extends ChannelSession {
     static Map<String, String> parseExtensions(List<String> keywordLines) {
         Map<String, String> result = new LinkedHashMap<>();
         for (String line : keywordLines) {
-            String trimmed = line.trim();
-            int space = trimmed.indexOf(' ');
-            String keyword = (space < 0 ? trimmed : trimmed.substring(0, space)).toUpperCase(Locale.ROOT);
+            String[] keywordAndParameters = line.trim().split("\\s+", 2); // RFC 5321 4.1.1.1 ehlo-line
+            String keyword = keywordAndParameters[0].toUpperCase(Locale.ROOT);
             if (!keyword.isEmpty()) {
-                result.put(keyword, space < 0 ? "" : trimmed.substring(space + 1).trim());
+                result.put(keyword, keywordAndParameters.length == 2 ? keywordAndParameters[1] : "");
             }
         }
         return result;
@@ -206,12 +205,12 @@ public final class SmtpSession extends ChannelSession {
     }
 
     private static boolean isAscii(String text) {
-        return text.chars().allMatch(c -> c < 0x80);
+        return StandardCharsets.US_ASCII.newEncoder().canEncode(text);
     }
 
     private static boolean hasEightBitBytes(byte[] data) {
         for (byte b : data) {
-            if (b < 0) {
+            if ((b & 0x80) != 0) {
                 return true;
             }
         }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.starttls.Handshake;
+import dev.starttls.TlsPolicy;
 import dev.starttls.testkit.Hostile;
 import dev.starttls.testkit.TlsGreenMail;
 import javax.net.ssl.SSLHandshakeException;
@@ -20,6 +22,7 @@ class SmtpCommonsNetTest {
             try {
                 assertTrue(client.getTcpNoDelay());
                 assertEquals((int) mail.clientPolicy().readTimeout().toMillis(), client.getSoTimeout());
+                assertEquals((int) mail.clientPolicy().connectTimeout().toMillis(), client.getConnectTimeout());
                 client.sendCommand("EHLO localhost");
                 assertTrue(client.execTLS());
                 assertEquals(250, client.sendCommand("EHLO localhost")); // inside TLS
@@ -43,5 +46,34 @@ class SmtpCommonsNetTest {
                 client.disconnect();
             }
         }
+    }
+
+    /** Upgrades a Commons Net client made from {@code policy}; returns the handshake the kit's front completed. */
+    private static Handshake handshakeUnder(TlsGreenMail mail, TlsPolicy policy) throws Exception {
+        SMTPSClient client = SmtpTls.commonsNet(policy);
+        client.connect("localhost", mail.smtpPort());
+        try {
+            client.sendCommand("EHLO localhost");
+            assertTrue(client.execTLS());
+            assertEquals(250, client.sendCommand("EHLO localhost")); // the front has recorded the handshake
+            return mail.handshakes().get(mail.handshakes().size() - 1);
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    @Test
+    void negotiatesOnlyThePolicysProtocolsAndSuites() throws Exception {
+        try (TlsGreenMail mail = TlsGreenMail.start()) {
+            TlsPolicy tls12 = mail.clientPolicy().newBuilder().protocols("TLSv1.2").build();
+            assertEquals("TLSv1.2", handshakeUnder(mail, tls12).protocol());
+            TlsPolicy chacha = mail.clientPolicy().newBuilder().cipherSuites("TLS_CHACHA20_POLY1305_SHA256").build();
+            assertEquals("TLS_CHACHA20_POLY1305_SHA256", handshakeUnder(mail, chacha).cipherSuite());
+        }
+    }
+
+    @Test
+    void aMissingPolicyIsNamed() {
+        assertEquals("policy", assertThrows(NullPointerException.class, () -> SmtpTls.commonsNet(null)).getMessage());
     }
 }

@@ -25,26 +25,7 @@ class SmtpEightBitTest {
 
     /** An SMTP server offering {@code extensions} after TLS that accepts one message. */
     private ScriptedServer server(String extensions) {
-        return ScriptedServer.start(c -> {
-            c.sendLine("220 test ESMTP");
-            c.readLine();
-            c.send("250-test\r\n250 STARTTLS\r\n");
-            c.readLine();
-            c.sendLine("220 go ahead");
-            c.startTls(certificate);
-            c.readLine();
-            c.send("250-test\r\n" + extensions + "250 AUTH PLAIN\r\n");
-            for (String line = c.readLine(); !line.equals("QUIT"); line = c.readLine()) {
-                if (line.equals("DATA")) {
-                    c.sendLine("354 go");
-                    while (!c.readLine().equals(".")) {
-                        // the message
-                    }
-                }
-                c.sendLine("250 ok");
-            }
-            c.sendLine("221 bye");
-        });
+        return SmtpScripts.answering(certificate, extensions, SmtpScripts::accepting);
     }
 
     private SmtpSession upgrade(ScriptedServer server) throws Exception {

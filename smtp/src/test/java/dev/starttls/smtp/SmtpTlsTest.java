@@ -200,5 +200,31 @@ class SmtpTlsTest {
     void dotStuffingDoublesLeadingDotsAndNormalisesLineEndings() {
         assertEquals("a\r\n..b\r\n\r\n...\r\nc\r\n.\r\n",
                 new String(SmtpSession.dotStuffed("a\n.b\r\n\r..\r\nc"), StandardCharsets.UTF_8));
+        assertEquals("a\r\n.\r\n", new String(SmtpSession.dotStuffed("a\r"), StandardCharsets.UTF_8),
+                "a message ending in a bare CR");
+    }
+
+    @Test
+    void implicitTlsOnAnOpenSocketSendsMail() throws Exception {
+        Socket socket = new Socket("localhost", mail.smtpsPort());
+        try (SmtpSession smtp = SmtpTls.implicit(socket, "localhost", mail.clientPolicy())) {
+            assertTrue(smtp.isTls());
+            smtp.authPlain("alice", PASSWORD);
+            smtp.send("bob@localhost", List.of("alice@localhost"), message("implicit socket"));
+        }
+        assertTrue(socket.isClosed());
+        assertArrivedWithBody("implicit socket");
+    }
+
+    @Test
+    void theEhloNameIsAnAddressLiteralOfTheLocalEnd() throws Exception {
+        // RFC 5321 4.1.3: no DNS name to look up or get wrong; IPv6 tagged, without the zone of a scoped address
+        assertEquals("[127.0.0.1]", SmtpDialogue.ehloName(InetAddress.getByName("127.0.0.1")));
+        assertEquals("[IPv6:0:0:0:0:0:0:0:1]", SmtpDialogue.ehloName(InetAddress.getByName("::1")));
+        assertEquals("[IPv6:fe80:0:0:0:0:0:0:1]", SmtpDialogue.ehloName(
+                java.net.Inet6Address.getByAddress(null, InetAddress.getByName("fe80::1").getAddress(), 3)));
+        try (SmtpSession smtp = SmtpTls.connect("localhost", mail.smtpPort(), mail.clientPolicy())) {
+            assertEquals("[" + smtp.socket().getLocalAddress().getHostAddress() + "]", smtp.ehloName());
+        }
     }
 }
