@@ -33,15 +33,15 @@ public record NumericReply(int code, List<String> lines) {
         while (true) {
             String line = reader.readLine(deadline);
             int lineCode = parseCode(line);
-            if (lineCode < 0 || (code >= 0 && lineCode != code)) {
+            if (lineCode == -1 || (!lines.isEmpty() && lineCode != code)) {
                 throw new TlsUpgradeException(Failure.PROTOCOL, "malformed reply line " + quote(line)
-                        + (code >= 0 ? " in a " + code + " reply" : ""), join(lines), null);
+                        + (lines.isEmpty() ? "" : " in a " + code + " reply"), join(lines), null);
             }
             code = lineCode;
             if (lines.size() == maxLines) {
                 throw new TlsUpgradeException(Failure.LIMIT, "reply has more than " + maxLines + " lines");
             }
-            lines.add(line.length() > 4 ? line.substring(4) : "");
+            lines.add(afterCode(line));
             if (line.length() == 3 || line.charAt(3) == ' ') {
                 return new NumericReply(code, lines);
             }
@@ -60,11 +60,11 @@ public record NumericReply(int code, List<String> lines) {
             throws TlsUpgradeException {
         String first = reader.readLine(deadline);
         int code = parseCode(first);
-        if (code < 0) {
+        if (code == -1) {
             throw new TlsUpgradeException(Failure.PROTOCOL, "malformed reply line " + quote(first), first, null);
         }
         List<String> lines = new ArrayList<>();
-        lines.add(first.length() > 4 ? first.substring(4) : "");
+        lines.add(afterCode(first));
         if (first.length() == 3 || first.charAt(3) == ' ') {
             return new NumericReply(code, lines);
         }
@@ -75,13 +75,18 @@ public record NumericReply(int code, List<String> lines) {
                 throw new TlsUpgradeException(Failure.LIMIT, "reply has more than " + maxLines + " lines");
             }
             if (line.startsWith(end) || line.equals(end.trim())) {
-                lines.add(line.length() > 4 ? line.substring(4) : "");
+                lines.add(afterCode(line));
                 return new NumericReply(code, lines);
             }
             // a middle line: "ddd-text" carries the code, anything else is free text (RFC 959 4.2)
             boolean coded = line.length() >= 4 && line.startsWith(first.substring(0, 3)) && line.charAt(3) == '-';
             lines.add(coded ? line.substring(4) : line);
         }
+    }
+
+    /** The text after {@code ddd} and its separator; empty for a bare {@code ddd}. */
+    private static String afterCode(String line) {
+        return line.substring(Math.min(4, line.length()));
     }
 
     /** The code of a reply line ({@code ddd}, {@code ddd text} or {@code ddd-text}), or -1 if malformed. */

@@ -22,7 +22,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * public static SmtpSession upgrade(Socket connected, String host, TlsPolicy policy) throws TlsUpgradeException {
- *     return StartTls.upgrade(connected, Endpoint.of(host, connected.getPort()), policy, new SmtpDialogue());
+ *     return StartTls.upgrade(connected, StartTls.endpoint(connected, host), policy, new SmtpDialogue());
  * }
  * }</pre>
  *

@@ -25,4 +25,13 @@ class HostNamesTest {
             assertEquals(socket.getInetAddress().getHostAddress(), HostNames.connectedHost(socket));
         }
     }
+
+    @Test
+    void anUnconnectedSocketHasNoHostToVerify() throws Exception {
+        try (Socket unconnected = new Socket()) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> HostNames.connectedHost(unconnected));
+            assertEquals("the socket is not connected: connect it, or pass the host name", e.getMessage());
+        }
+    }
 }

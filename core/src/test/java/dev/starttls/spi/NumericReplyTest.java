@@ -148,6 +148,9 @@ class NumericReplyTest {
         assertEquals(List.of("a", "230 is not the end", ""),
                 parseFtp("220-a\r\n230 is not the end\r\n220\r\n", 10).lines());
         assertEquals(List.of("a", "b"), parseFtp("220-a\r\n220 b\r\n", 10).lines());
+        assertEquals(List.of("a", "", "b"), parseFtp("220-a\r\n220-\r\n220 b\r\n", 10).lines(),
+                "a middle line of just its code and '-' is empty");
+        assertEquals(List.of("a", ""), parseFtp("220-a\r\n220 \r\n", 10).lines(), "a last line of code and space");
         assertEquals(List.of("a", "2", "220-x"), parseFtp("220-a\r\n2\r\n220-220-x\r\n220\r\n", 10)
                 .lines().subList(0, 3));
     }
