@@ -124,6 +124,38 @@ class DelegatingSocketTest {
     }
 
     @Test
+    void falseOptionsAndStatesAreReportedAsFalse() throws IOException {
+        real.setTcpNoDelay(false);
+        real.setKeepAlive(false);
+        real.setOOBInline(false);
+        real.setReuseAddress(false);
+        assertFalse(wrapper.getTcpNoDelay());
+        assertFalse(wrapper.getKeepAlive());
+        assertFalse(wrapper.getOOBInline());
+        assertFalse(wrapper.getReuseAddress());
+        assertFalse(wrapper.isInputShutdown());
+        assertFalse(wrapper.isOutputShutdown());
+        assertFalse(wrapper.isClosed());
+        Socket unconnected = new Socket();
+        DelegatingSocket fresh = new DelegatingSocket(unconnected) { };
+        assertFalse(fresh.isConnected());
+        assertFalse(fresh.isBound());
+        fresh.close();
+    }
+
+    @Test
+    void bufferSizesAndTrafficClassSetOnTheWrapperChangeTheRealConnection() throws IOException {
+        int send = real.getSendBufferSize();
+        wrapper.setSendBufferSize(send * 4);
+        assertTrue(real.getSendBufferSize() > send, "send buffer grew: " + send + " -> " + real.getSendBufferSize());
+        int receive = real.getReceiveBufferSize();
+        wrapper.setReceiveBufferSize(Math.max(4096, receive / 8));
+        assertTrue(real.getReceiveBufferSize() < receive, "receive buffer shrank");
+        wrapper.setTrafficClass(0x08);
+        assertEquals(0x08, real.getTrafficClass());
+    }
+
+    @Test
     void urgentDataReachesThePeer() throws IOException {
         peer.setOOBInline(true);
         wrapper.sendUrgentData('!');
