@@ -192,16 +192,25 @@ public final class Upgrader {
      * {@code reader}: discards anything the client pipelined after the command (CVE-2011-0411: it must never be
      * executed, neither before nor after the switch), sends {@code goAheadLine} (for example {@code "220 2.0.0 Ready
      * to start TLS"}), then completes the handshake as {@link #acceptImplicit(Socket)} does.
+     *
+     * @throws IllegalArgumentException if {@code goAheadLine} contains CR, LF or NUL (nothing is written, the
+     *     connection is closed)
      */
     public SSLSocket acceptUpgrade(LineReader reader, String goAheadLine) throws TlsUpgradeException {
         Socket plain = reader.socket();
+        try {
+            Wire.requireSafe("goAheadLine", goAheadLine); // before anything is read or written
+        } catch (RuntimeException e) {
+            Failures.closeQuietly(plain);
+            throw e;
+        }
         try {
             int discarded = reader.discardPendingInput();
             if (discarded > 0) {
                 LOG.log(Level.WARNING, "discarded {0} bytes that {1} pipelined after its upgrade command",
                         discarded, plain.getRemoteSocketAddress());
             }
-            Wire.writeLine(plain.getOutputStream(), Wire.requireSafe("goAheadLine", goAheadLine));
+            Wire.writeLine(plain.getOutputStream(), goAheadLine);
         } catch (IOException e) {
             Failures.closeQuietly(plain);
             throw Failures.of(e, "cannot send the go-ahead to " + plain.getRemoteSocketAddress());
