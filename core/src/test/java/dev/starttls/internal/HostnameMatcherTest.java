@@ -3,6 +3,7 @@ package dev.starttls.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -30,8 +31,27 @@ class HostnameMatcherTest {
         "127.0.0.2, IP:127.0.0.1, false",
         "bücher.example, DNS:xn--bcher-kva.example, true",
         "example.com, DNS:example.com.., false",
+        "'', DNS:example.com, false",
+        ".example.com, DNS:.example.com, false",
+        "mail..example.com, DNS:mail..example.com, false",
+        "mail.example.com, DNS:.example.com, false",
+        "127.0.0.1, IP:not-an-address, false",
+        "127.0.0.1, IP:127.0.0.1.example, false",
+        "mail.example.com, IP:mail.example.com, false",
+        "mail.example.com, DNS:MAIL.example.com, true",
+        "bücher.example, DNS:bücher.example, true",
+        "x.example, DNS:xn--a.example, false",
     })
     void matchesByRfc6125(String host, String san, boolean expected) {
         assertEquals(expected, HostnameMatcher.matches(host, List.of(san)));
+    }
+
+    @Test
+    void aNameIdnaCannotEncodeMatchesNothing() {
+        String tooLongLabel = "a".repeat(64) + ".example.com"; // DNS labels are 63 bytes at most
+        assertEquals(false, HostnameMatcher.matches(tooLongLabel, List.of("DNS:" + tooLongLabel)));
+        assertEquals(true, HostnameMatcher.matches("mail.example.com",
+                List.of("IP:192.0.2.1", "DNS:other.example.com", "DNS:mail.example.com")), "any SAN may match");
+        assertEquals(false, HostnameMatcher.matches("mail.example.com", List.of()));
     }
 }
