@@ -6,17 +6,18 @@ import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.Upgrader;
+import dev.starttls.internal.DelegatingSocket;
 import dev.starttls.internal.Failures;
 import dev.starttls.spi.NumericReply;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.util.List;
-import javax.net.SocketFactory;
 import org.apache.commons.net.ftp.FTPReply;
 import org.apache.commons.net.ftp.FTPSClient;
 
@@ -42,7 +43,6 @@ final class CommonsNetFtps extends FTPSClient {
     CommonsNetFtps(TlsPolicy policy, boolean implicit) {
         super(implicit, policy.sslContext());
         this.policy = policy;
-        setSocketFactory(new NoDelaySocketFactory());
         setConnectTimeout((int) policy.connectTimeout().toMillis());
         setDefaultTimeout((int) policy.readTimeout().toMillis());
         setEndpointCheckingEnabled(true); // the Upgrader checks anyway; this keeps getters truthful
@@ -95,8 +95,6 @@ final class CommonsNetFtps extends FTPSClient {
         int port = passivePort();
         Socket socket = Upgrader.of(policy).connectPlain(getRemoteAddress().getHostAddress(), port);
         try {
-            socket.setSoTimeout(getDataTimeout().toMillis() > 0 ? (int) getDataTimeout().toMillis()
-                    : (int) policy.readTimeout().toMillis());
             if (getRestartOffset() > 0 && !restart(getRestartOffset())) {
                 socket.close();
                 return null;
@@ -109,10 +107,17 @@ final class CommonsNetFtps extends FTPSClient {
             Failures.closeQuietly(socket);
             throw e;
         }
-        if (!protectedData) {
-            return socket;
-        }
-        return Upgrader.of(policy).upgrade(socket, FtpSession.dataEndpoint(control, port)).socket();
+        Socket data = protectedData
+                ? new TlsDataSocket(Upgrader.of(policy).upgrade(socket, FtpSession.dataEndpoint(control, port)).socket())
+                : socket;
+        data.setSoTimeout(dataTimeoutMillis()); // after the handshake, which leaves the policy's read timeout set
+        return data;
+    }
+
+    /** Commons Net's data timeout if the caller set one (0 means "forever" there, never here), else the policy's. */
+    private int dataTimeoutMillis() {
+        long millis = getDataTimeout().toMillis();
+        return (int) (millis > 0 ? millis : policy.readTimeout().toMillis());
     }
 
     private int passivePort() throws IOException {
@@ -130,41 +135,48 @@ final class CommonsNetFtps extends FTPSClient {
         return new NumericReply(getReplyCode(), List.of(getReplyString().trim().substring(4)));
     }
 
-    /** Plain sockets with TCP_NODELAY (FIELD-NOTES: Nagle and delayed ACK cost ~40 ms per exchange). */
-    private static final class NoDelaySocketFactory extends SocketFactory {
-        @Override
-        public Socket createSocket() throws IOException {
-            Socket socket = new Socket();
-            socket.setTcpNoDelay(true);
-            return socket;
+    /**
+     * A TLS data connection whose close, after an upload, ends it the TLS way and reads the server's close_notify
+     * ({@link DataConnection#endUpload}): Commons Net just closes the socket, which loses the server's TLS 1.3 ticket for
+     * the next data connection, so that one could not resume the session and a server requiring reuse refused it.
+     */
+    private static final class TlsDataSocket extends DelegatingSocket {
+        private boolean uploading;
+        private boolean closed;
+
+        TlsDataSocket(Socket tls) {
+            super(tls);
         }
 
         @Override
-        public Socket createSocket(String host, int port) throws IOException {
-            Socket socket = new Socket(host, port);
-            socket.setTcpNoDelay(true);
-            return socket;
+        public OutputStream getOutputStream() throws IOException {
+            uploading = true;
+            return new FilterOutputStream(delegate.getOutputStream()) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    TlsDataSocket.this.close(); // as JSSE's: closing the stream closes the connection
+                }
+            };
         }
 
         @Override
-        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
-            Socket socket = new Socket(host, port, local, localPort);
-            socket.setTcpNoDelay(true);
-            return socket;
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) throws IOException {
-            Socket socket = new Socket(host, port);
-            socket.setTcpNoDelay(true);
-            return socket;
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
-            Socket socket = new Socket(host, port, local, localPort);
-            socket.setTcpNoDelay(true);
-            return socket;
+        public synchronized void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                if (uploading) {
+                    DataConnection.endUpload(delegate);
+                }
+            } finally {
+                delegate.close();
+            }
         }
     }
 }
