@@ -11,8 +11,10 @@ import dev.starttls.internal.Failures;
 import dev.starttls.spi.NumericReply;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -107,9 +109,12 @@ final class CommonsNetFtps extends FTPSClient {
             Failures.closeQuietly(socket);
             throw e;
         }
-        Socket data = protectedData
-                ? new TlsDataSocket(Upgrader.of(policy).upgrade(socket, FtpSession.dataEndpoint(control, port)).socket())
-                : socket;
+        Socket data = socket;
+        if (protectedData) {
+            EofWatchingSocket watch = new EofWatchingSocket(socket);
+            Endpoint endpoint = FtpSession.dataEndpoint(control, port);
+            data = new TlsDataSocket(Upgrader.of(policy).upgrade(watch, endpoint).socket(), watch, endpoint);
+        }
         data.setSoTimeout(dataTimeoutMillis()); // after the handshake, which leaves the policy's read timeout set
         return data;
     }
@@ -136,16 +141,44 @@ final class CommonsNetFtps extends FTPSClient {
     }
 
     /**
-     * A TLS data connection whose close, after an upload, ends it the TLS way and reads the server's close_notify
-     * ({@link DataConnection#endUpload}): Commons Net just closes the socket, which loses the server's TLS 1.3 ticket for
-     * the next data connection, so that one could not resume the session and a server requiring reuse refused it.
+     * A TLS data connection as Commons Net needs it. A download that ends without TLS close_notify fails as truncated
+     * (RFC 4217 12.6): JSSE takes a bare TCP close for the end, and an attacker who cuts the stream must not shorten a
+     * file that the server's 226 then confirms. Closed after an upload, it ends the TLS way and reads the server's
+     * close_notify ({@link DataConnection#endUpload}): Commons Net just closes the socket, which loses the server's TLS
+     * 1.3 ticket for the next data connection, so that one could not resume the session and a server requiring reuse
+     * refused it.
      */
     private static final class TlsDataSocket extends DelegatingSocket {
+        private final EofWatchingSocket watch;
+        private final Endpoint endpoint;
         private boolean uploading;
         private boolean closed;
 
-        TlsDataSocket(Socket tls) {
+        TlsDataSocket(Socket tls, EofWatchingSocket watch, Endpoint endpoint) {
             super(tls);
+            this.watch = watch;
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            return new FilterInputStream(delegate.getInputStream()) {
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = in.read(b, off, len);
+                    if (n < 0 && watch.tcpEnded()) {
+                        throw new TlsUpgradeException(Failure.CLOSED, "the data connection from " + endpoint
+                                + " ended without TLS close_notify: the data received may be truncated");
+                    }
+                    return n;
+                }
+            };
         }
 
         @Override

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.Upgrader;
 import dev.starttls.testkit.CertificateAuthority;
 import dev.starttls.testkit.HeldCertificate;
 import dev.starttls.testkit.ScriptedServer;
@@ -211,7 +212,7 @@ class FtpCommonsNetTest {
     class AgainstHostileServers {
         private final CertificateAuthority ca = CertificateAuthority.create();
         private final HeldCertificate certificate = ca.issue("localhost", "127.0.0.1");
-        private final TlsPolicy policy = ca.trustingPolicy();
+        private final TlsPolicy policy = ca.trustingPolicy().newBuilder().readTimeout(Duration.ofSeconds(5)).build();
         @RegisterExtension
         final DataListener data = new DataListener();
 
@@ -349,6 +350,32 @@ class FtpCommonsNetTest {
                     TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
                             () -> client.retrieveFile("a.txt", OutputStream.nullOutputStream()));
                     assertEquals(Failure.HANDSHAKE, e.failure());
+                } finally {
+                    client.disconnect();
+                }
+            }
+        }
+
+        /** RFC 4217 12.6: a data stream cut without close_notify is a truncated file, whatever 226 follows. */
+        @Test
+        void reportsADownloadCutWithoutCloseNotifyAsTruncated() throws Exception {
+            try (ScriptedServer server = ScriptedServer.start(c -> {
+                upToRetrieve(c);
+                Socket plain = data.accept();
+                SSLSocket tls = Upgrader.of(certificate.serverPolicy()).acceptImplicit(plain);
+                tls.getOutputStream().write("the first half".getBytes(StandardCharsets.US_ASCII));
+                tls.getOutputStream().flush();
+                plain.close(); // a FIN without close_notify: an attacker's, in the middle of the file
+                c.sendLine("226 done"); // what the server says, having sent it all
+                c.readUntilClosed();
+            })) {
+                FTPSClient client = loggedIn(server, policy);
+                try {
+                    IOException e = assertThrows(IOException.class,
+                            () -> client.retrieveFile("a.txt", OutputStream.nullOutputStream()));
+                    TlsUpgradeException truncated = assertInstanceOf(TlsUpgradeException.class, copyFailure(e));
+                    assertEquals(Failure.CLOSED, truncated.failure());
+                    assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
                 } finally {
                     client.disconnect();
                 }
@@ -505,8 +532,11 @@ class FtpCommonsNetTest {
     private static void assertTimedOut(FTPSClient client) {
         IOException e = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> assertThrows(IOException.class,
                 () -> client.retrieveFile("a.txt", OutputStream.nullOutputStream())));
-        // Commons Net wraps what failed while copying the stream
-        IOException cause = e instanceof CopyStreamException copy ? copy.getIOException() : e;
-        assertInstanceOf(SocketTimeoutException.class, cause);
+        assertInstanceOf(SocketTimeoutException.class, copyFailure(e));
+    }
+
+    /** What failed while Commons Net copied a stream (it wraps it in a CopyStreamException). */
+    private static IOException copyFailure(IOException e) {
+        return e instanceof CopyStreamException copy ? copy.getIOException() : e;
     }
 }

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FtpFailuresTest {
     static final CertificateAuthority CA = CertificateAuthority.create();
     static final HeldCertificate SERVER = CA.issue("localhost", "127.0.0.1");
-    static final TlsPolicy REQUIRED = CA.trustingPolicy();
+    /** Scripted servers answer at once: 5 s is ample even on a loaded machine, and a stuck test ends sooner. */
+    static final TlsPolicy REQUIRED = CA.trustingPolicy().newBuilder().readTimeout(Duration.ofSeconds(5)).build();
     private static final TlsPolicy OPPORTUNISTIC = REQUIRED.newBuilder().opportunistic(true).build();
     private static final byte[] CONTENT = "the whole file\r\n".repeat(1000).getBytes(StandardCharsets.US_ASCII);
 
@@ -77,6 +79,16 @@ class FtpFailuresTest {
         c.sendLine(data.epsvReply());
         c.readLine();
         c.sendLine("150 here it comes");
+    }
+
+    /** 220, AUTH TLS, 234, TLS, PBSZ 0, then {@code code} in answer to PROT P. */
+    static void refuseProtP(Conversation c, int code) throws Exception {
+        greetAndAnswerAuth(c, "234 go ahead");
+        c.startTls(SERVER);
+        c.readLine();
+        c.sendLine("200 PBSZ=0");
+        c.readLine();
+        c.sendLine(code + " PROT P not supported");
     }
 
     static FtpSession loggedIn(ScriptedServer server) throws Exception {
@@ -144,6 +156,37 @@ class FtpFailuresTest {
     }
 
     @Test
+    void failsWhenProtPIsRefused() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            refuseProtP(c, 536);
+            c.readUntilClosed();
+        })) {
+            Socket socket = connect(server);
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
+                    () -> FtpTls.upgrade(socket, "localhost", REQUIRED));
+            assertEquals(Failure.REJECTED, e.failure());
+            assertEquals(536, e.replyCode().orElseThrow());
+            assertTrue(socket.isClosed());
+        }
+    }
+
+    @Test
+    void acceptsClearDataOnlyWhenTheCallerOptedIn() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            refuseProtP(c, 536);
+            c.readLine();
+            c.sendLine("502 no FEAT");
+            c.readUntilClosed();
+        })) {
+            try (FtpSession session = FtpTls.upgrade(connect(server), "localhost", REQUIRED,
+                    DataProtection.PRIVATE_OR_CLEAR_INSECURELY)) {
+                assertTrue(session.isTls());
+                assertFalse(session.isDataPrivate());
+            }
+        }
+    }
+
+    @Test
     void failsOnAPlaintextDataConnectionAfterProtP() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             upToDataConnection(c);
@@ -160,16 +203,23 @@ class FtpFailuresTest {
         }
     }
 
-    /** A data connection's certificate is verified like the control connection's: the same host, the same trust. */
+    @Test
+    void failsOnADataCertificateForAnotherHost() throws Exception {
+        assertDataCertificateRefused(CA.issue("other.example"));
+    }
+
+    /** A data connection's certificate is verified like the control connection's: the same trust, the same dates. */
     @ParameterizedTest
-    @ValueSource(strings = {"another host", "an untrusted root", "self-signed", "expired"})
-    void failsOnADataCertificateItCannotVerify(String which) throws Exception {
-        HeldCertificate bad = switch (which) {
-            case "another host" -> CA.issue("other.example");
+    @ValueSource(strings = {"an untrusted root", "self-signed", "expired"})
+    void failsOnADataCertificateItCannotTrust(String which) throws Exception {
+        assertDataCertificateRefused(switch (which) {
             case "an untrusted root" -> CertificateAuthority.create().issue("localhost", "127.0.0.1");
             case "self-signed" -> CertificateAuthority.selfSigned("localhost", "127.0.0.1");
             default -> CA.leaf().names("localhost", "127.0.0.1").expired().build();
-        };
+        });
+    }
+
+    private void assertDataCertificateRefused(HeldCertificate bad) throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             upToDataConnection(c);
             try (Socket plain = data.accept()) {

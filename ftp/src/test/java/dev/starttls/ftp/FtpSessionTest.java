@@ -5,6 +5,7 @@ import static dev.starttls.ftp.FtpFailuresTest.SERVER;
 import static dev.starttls.ftp.FtpFailuresTest.connect;
 import static dev.starttls.ftp.FtpFailuresTest.greetAndAnswerAuth;
 import static dev.starttls.ftp.FtpFailuresTest.loggedIn;
+import static dev.starttls.ftp.FtpFailuresTest.refuseProtP;
 import static dev.starttls.ftp.FtpFailuresTest.upToFeat;
 import static dev.starttls.ftp.FtpFailuresTest.upToLogin;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -135,31 +136,25 @@ class FtpSessionTest {
         }
     }
 
-    /** Only a permanent refusal of PROT P (5xx), and only for a caller who opted in, means data in clear. */
-    @ParameterizedTest(name = "{0} with {1}")
-    @CsvSource({"536, PRIVATE", "536, PRIVATE_OR_CLEAR_INSECURELY", "500, PRIVATE_OR_CLEAR_INSECURELY",
-        "431, PRIVATE_OR_CLEAR_INSECURELY"})
-    void goesOnWithClearDataOnlyAfterAPermanentRefusalOfProtPAndAnOptIn(int code, DataProtection protection)
-            throws Exception {
+    /** An opted-in caller goes on in clear only after a permanent refusal of PROT P (5xx, 500 included), not a 4xx. */
+    @ParameterizedTest
+    @ValueSource(ints = {500, 431})
+    void goesOnWithClearDataOnlyAfterAPermanentRefusalOfProtP(int code) throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            greetAndAnswerAuth(c, "234 go ahead");
-            c.startTls(SERVER);
-            c.readLine();
-            c.sendLine("200 PBSZ=0");
-            c.readLine();
-            c.sendLine(code + " PROT P not supported");
+            refuseProtP(c, code);
             c.readLine();
             c.sendLine("502 no FEAT");
             c.readUntilClosed();
         })) {
             Socket socket = connect(server);
-            if (code >= 500 && protection == DataProtection.PRIVATE_OR_CLEAR_INSECURELY) {
-                try (FtpSession session = FtpTls.upgrade(socket, "localhost", REQUIRED, protection)) {
+            DataProtection optIn = DataProtection.PRIVATE_OR_CLEAR_INSECURELY;
+            if (code >= 500) {
+                try (FtpSession session = FtpTls.upgrade(socket, "localhost", REQUIRED, optIn)) {
                     assertTrue(session.isTls());
                     assertFalse(session.isDataPrivate());
                 }
             } else {
-                assertUpgradeFails(() -> FtpTls.upgrade(socket, "localhost", REQUIRED, protection), socket,
+                assertUpgradeFails(() -> FtpTls.upgrade(socket, "localhost", REQUIRED, optIn), socket,
                         Failure.REJECTED, code);
             }
         }
