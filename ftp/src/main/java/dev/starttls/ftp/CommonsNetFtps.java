@@ -6,17 +6,20 @@ import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.Upgrader;
+import dev.starttls.internal.DelegatingSocket;
 import dev.starttls.internal.Failures;
 import dev.starttls.spi.NumericReply;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.util.List;
-import javax.net.SocketFactory;
 import org.apache.commons.net.ftp.FTPReply;
 import org.apache.commons.net.ftp.FTPSClient;
 
@@ -42,7 +45,6 @@ final class CommonsNetFtps extends FTPSClient {
     CommonsNetFtps(TlsPolicy policy, boolean implicit) {
         super(implicit, policy.sslContext());
         this.policy = policy;
-        setSocketFactory(new NoDelaySocketFactory());
         setConnectTimeout((int) policy.connectTimeout().toMillis());
         setDefaultTimeout((int) policy.readTimeout().toMillis());
         setEndpointCheckingEnabled(true); // the Upgrader checks anyway; this keeps getters truthful
@@ -95,8 +97,6 @@ final class CommonsNetFtps extends FTPSClient {
         int port = passivePort();
         Socket socket = Upgrader.of(policy).connectPlain(getRemoteAddress().getHostAddress(), port);
         try {
-            socket.setSoTimeout(getDataTimeout().toMillis() > 0 ? (int) getDataTimeout().toMillis()
-                    : (int) policy.readTimeout().toMillis());
             if (getRestartOffset() > 0 && !restart(getRestartOffset())) {
                 socket.close();
                 return null;
@@ -109,10 +109,20 @@ final class CommonsNetFtps extends FTPSClient {
             Failures.closeQuietly(socket);
             throw e;
         }
-        if (!protectedData) {
-            return socket;
+        Socket data = socket;
+        if (protectedData) {
+            EofWatchingSocket watch = new EofWatchingSocket(socket);
+            Endpoint endpoint = FtpSession.dataEndpoint(control, port);
+            data = new TlsDataSocket(Upgrader.of(policy).upgrade(watch, endpoint).socket(), watch, endpoint);
         }
-        return Upgrader.of(policy).upgrade(socket, FtpSession.dataEndpoint(control, port)).socket();
+        data.setSoTimeout(dataTimeoutMillis()); // after the handshake, which leaves the policy's read timeout set
+        return data;
+    }
+
+    /** Commons Net's data timeout if the caller set one (0 means "forever" there, never here), else the policy's. */
+    private int dataTimeoutMillis() {
+        long millis = getDataTimeout().toMillis();
+        return (int) (millis > 0 ? millis : policy.readTimeout().toMillis());
     }
 
     private int passivePort() throws IOException {
@@ -130,41 +140,76 @@ final class CommonsNetFtps extends FTPSClient {
         return new NumericReply(getReplyCode(), List.of(getReplyString().trim().substring(4)));
     }
 
-    /** Plain sockets with TCP_NODELAY (FIELD-NOTES: Nagle and delayed ACK cost ~40 ms per exchange). */
-    private static final class NoDelaySocketFactory extends SocketFactory {
-        @Override
-        public Socket createSocket() throws IOException {
-            Socket socket = new Socket();
-            socket.setTcpNoDelay(true);
-            return socket;
+    /**
+     * A TLS data connection as Commons Net needs it. A download that ends without TLS close_notify fails as truncated
+     * (RFC 4217 12.6): JSSE takes a bare TCP close for the end, and an attacker who cuts the stream must not shorten a
+     * file that the server's 226 then confirms. Closed after an upload, it ends the TLS way and reads the server's
+     * close_notify ({@link DataConnection#endUpload}): Commons Net just closes the socket, which loses the server's TLS
+     * 1.3 ticket for the next data connection, so that one could not resume the session and a server requiring reuse
+     * refused it.
+     */
+    private static final class TlsDataSocket extends DelegatingSocket {
+        private final EofWatchingSocket watch;
+        private final Endpoint endpoint;
+        private boolean uploading;
+        private boolean closed;
+
+        TlsDataSocket(Socket tls, EofWatchingSocket watch, Endpoint endpoint) {
+            super(tls);
+            this.watch = watch;
+            this.endpoint = endpoint;
         }
 
         @Override
-        public Socket createSocket(String host, int port) throws IOException {
-            Socket socket = new Socket(host, port);
-            socket.setTcpNoDelay(true);
-            return socket;
+        public InputStream getInputStream() throws IOException {
+            return new FilterInputStream(delegate.getInputStream()) {
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = in.read(b, off, len);
+                    if (n < 0 && watch.tcpEnded()) {
+                        throw new TlsUpgradeException(Failure.CLOSED, "the data connection from " + endpoint
+                                + " ended without TLS close_notify: the data received may be truncated");
+                    }
+                    return n;
+                }
+            };
         }
 
         @Override
-        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
-            Socket socket = new Socket(host, port, local, localPort);
-            socket.setTcpNoDelay(true);
-            return socket;
+        public OutputStream getOutputStream() throws IOException {
+            uploading = true;
+            return new FilterOutputStream(delegate.getOutputStream()) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    TlsDataSocket.this.close(); // as JSSE's: closing the stream closes the connection
+                }
+            };
         }
 
         @Override
-        public Socket createSocket(InetAddress host, int port) throws IOException {
-            Socket socket = new Socket(host, port);
-            socket.setTcpNoDelay(true);
-            return socket;
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
-            Socket socket = new Socket(host, port, local, localPort);
-            socket.setTcpNoDelay(true);
-            return socket;
+        public synchronized void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                if (uploading) {
+                    DataConnection.endUpload(delegate);
+                }
+            } finally {
+                delegate.close();
+            }
         }
     }
 }

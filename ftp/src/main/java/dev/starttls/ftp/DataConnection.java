@@ -129,17 +129,20 @@ final class DataConnection {
         };
     }
 
+    private void halfClose() throws IOException {
+        if (socket instanceof SSLSocket) {
+            endUpload(socket);
+        }
+    }
+
     /**
      * Ends an upload the TLS way: close_notify (RFC 8446 6.1), then reads until the server's close_notify. The reading
      * matters: under TLS 1.3 the server's session ticket for this connection arrives after the handshake, and JSSE
      * uses a ticket once, so the next data connection can resume only if this one's ticket was read (FIELD-NOTES).
      */
-    private void halfClose() throws IOException {
-        if (!(socket instanceof SSLSocket)) {
-            return;
-        }
-        socket.shutdownOutput();
-        InputStream in = socket.getInputStream();
+    static void endUpload(Socket tls) throws IOException {
+        tls.shutdownOutput();
+        InputStream in = tls.getInputStream();
         byte[] drain = new byte[4096];
         for (int total = 0, n; total < MAX_DRAINED && (n = in.read(drain)) >= 0; total += n) {
             // the server sends nothing on an upload's data connection but its ticket and close_notify

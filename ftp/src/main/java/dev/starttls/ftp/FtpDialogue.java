@@ -120,6 +120,6 @@ final class FtpDialogue implements StartTlsDialogue<FtpSession> {
 
     @Override
     public FtpSession session(Channel channel, List<String> capabilities, UpgradeReport report) {
-        return new FtpSession(channel, capabilities, report, channel.isTls() && privateData);
+        return new FtpSession(channel, capabilities, report, privateData); // set only by PROT P inside TLS
     }
 }

@@ -259,11 +259,8 @@ public final class FtpSession extends ChannelSession {
 
     /** The data connection verifies the same name as the control connection and resumes its session (RFC 4217 10). */
     static Endpoint dataEndpoint(Endpoint control, int dataPort) {
-        Endpoint data = Endpoint.of(control.host(), dataPort);
-        if (!control.verifiedName().equals(control.host())) {
-            data = data.withServerName(control.verifiedName());
-        }
-        return data.resumeAs(control.resumptionHost(), control.resumptionPort());
+        return Endpoint.of(control.host(), dataPort).withServerName(control.verifiedName())
+                .resumeAs(control.resumptionHost(), control.resumptionPort());
     }
 
     /** Reads the reply that ends a transfer; 226/250 unless the caller abandoned it. */

@@ -105,8 +105,10 @@ public final class FtpTls {
      * ftps.retrieveFile("big.bin", out);
      * }</pre>
      *
-     * <p>Active mode ({@code PORT}/{@code EPRT}) is Commons Net's own, without session resumption. A new client per
-     * call; like every Commons Net client, not thread-safe.
+     * <p>A data connection's reads wait {@code setDataTimeout} if set, else the policy's read timeout (never forever:
+     * a data timeout of 0, Commons Net's "infinite", also means the policy's). Active mode ({@code PORT}/{@code EPRT})
+     * is Commons Net's own, without session resumption. A new client per call; like every Commons Net client, not
+     * thread-safe.
      */
     public static FTPSClient commonsNet(TlsPolicy policy) {
         return CommonsNetFtps.create(policy, false); // the adapter class loads only here (Commons Net is optional)

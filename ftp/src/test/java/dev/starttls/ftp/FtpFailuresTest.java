@@ -16,61 +16,54 @@ import dev.starttls.testkit.ScriptedServer;
 import dev.starttls.testkit.ScriptedServer.Conversation;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Hostile and broken FTP servers: every failure is typed and leaves the connection closed. */
 @Timeout(30)
 class FtpFailuresTest {
-    private static final CertificateAuthority CA = CertificateAuthority.create();
-    private static final HeldCertificate SERVER = CA.issue("localhost", "127.0.0.1");
-    private static final TlsPolicy REQUIRED = CA.trustingPolicy();
+    static final CertificateAuthority CA = CertificateAuthority.create();
+    static final HeldCertificate SERVER = CA.issue("localhost", "127.0.0.1");
+    /** Scripted servers answer at once: 5 s is ample even on a loaded machine, and a stuck test ends sooner. */
+    static final TlsPolicy REQUIRED = CA.trustingPolicy().newBuilder().readTimeout(Duration.ofSeconds(5)).build();
     private static final TlsPolicy OPPORTUNISTIC = REQUIRED.newBuilder().opportunistic(true).build();
     private static final byte[] CONTENT = "the whole file\r\n".repeat(1000).getBytes(StandardCharsets.US_ASCII);
 
-    private ServerSocket dataListener;
+    @RegisterExtension
+    final DataListener data = new DataListener();
 
-    @BeforeEach
-    void listenForData() throws Exception {
-        dataListener = new ServerSocket();
-        dataListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        dataListener.close();
-    }
-
-    private static Socket connect(ScriptedServer server) throws Exception {
+    static Socket connect(ScriptedServer server) throws Exception {
         return new Socket("127.0.0.1", server.port());
     }
 
-    private static void greetAndAnswerAuth(Conversation c, String answer) throws Exception {
+    static void greetAndAnswerAuth(Conversation c, String answer) throws Exception {
         c.sendLine("220 scripted FTP");
         assertEquals("AUTH TLS", c.readLine());
         c.sendLine(answer);
     }
 
-    /** 220, AUTH TLS, 234, TLS, PBSZ 0, PROT P, FEAT, USER, PASS, TYPE I. */
-    private static void upToLogin(Conversation c) throws Exception {
+    /** 220, AUTH TLS, 234, TLS, PBSZ 0, PROT P, then {@code featReply} to FEAT. */
+    static void upToFeat(Conversation c, String featReply) throws Exception {
         greetAndAnswerAuth(c, "234 go ahead");
         c.startTls(SERVER);
-        c.readLine();
+        assertEquals("PBSZ 0", c.readLine());
         c.sendLine("200 PBSZ=0");
-        c.readLine();
+        assertEquals("PROT P", c.readLine());
         c.sendLine("200 PROT now Private");
-        c.readLine();
-        c.send("211-Features:\r\n EPSV\r\n PASV\r\n211 End\r\n");
+        assertEquals("FEAT", c.readLine());
+        c.send(featReply);
+    }
+
+    /** {@link #upToFeat}, then USER, PASS, TYPE I. */
+    static void upToLogin(Conversation c) throws Exception {
+        upToFeat(c, "211-Features:\r\n EPSV\r\n PASV\r\n211 End\r\n");
         c.readLine();
         c.sendLine("331 password please");
         c.readLine();
@@ -83,12 +76,22 @@ class FtpFailuresTest {
     private void upToDataConnection(Conversation c) throws Exception {
         upToLogin(c);
         c.readLine();
-        c.sendLine("229 Entering Extended Passive Mode (|||" + dataListener.getLocalPort() + "|)");
+        c.sendLine(data.epsvReply());
         c.readLine();
         c.sendLine("150 here it comes");
     }
 
-    private static FtpSession loggedIn(ScriptedServer server) throws Exception {
+    /** 220, AUTH TLS, 234, TLS, PBSZ 0, then {@code code} in answer to PROT P. */
+    static void refuseProtP(Conversation c, int code) throws Exception {
+        greetAndAnswerAuth(c, "234 go ahead");
+        c.startTls(SERVER);
+        c.readLine();
+        c.sendLine("200 PBSZ=0");
+        c.readLine();
+        c.sendLine(code + " PROT P not supported");
+    }
+
+    static FtpSession loggedIn(ScriptedServer server) throws Exception {
         FtpSession session = FtpTls.upgrade(connect(server), "localhost", REQUIRED);
         session.login("alice", "secret");
         return session;
@@ -155,12 +158,7 @@ class FtpFailuresTest {
     @Test
     void failsWhenProtPIsRefused() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            greetAndAnswerAuth(c, "234 go ahead");
-            c.startTls(SERVER);
-            c.readLine();
-            c.sendLine("200 PBSZ=0");
-            c.readLine();
-            c.sendLine("536 PROT P not supported");
+            refuseProtP(c, 536);
             c.readUntilClosed();
         })) {
             Socket socket = connect(server);
@@ -175,12 +173,7 @@ class FtpFailuresTest {
     @Test
     void acceptsClearDataOnlyWhenTheCallerOptedIn() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            greetAndAnswerAuth(c, "234 go ahead");
-            c.startTls(SERVER);
-            c.readLine();
-            c.sendLine("200 PBSZ=0");
-            c.readLine();
-            c.sendLine("536 PROT P not supported");
+            refuseProtP(c, 536);
             c.readLine();
             c.sendLine("502 no FEAT");
             c.readUntilClosed();
@@ -197,9 +190,9 @@ class FtpFailuresTest {
     void failsOnAPlaintextDataConnectionAfterProtP() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             upToDataConnection(c);
-            try (Socket data = dataListener.accept()) {
-                data.getOutputStream().write(CONTENT); // in clear
-                data.getInputStream().read();
+            try (Socket plain = data.accept()) {
+                plain.getOutputStream().write(CONTENT); // in clear
+                plain.getInputStream().read();
             }
             c.readUntilClosed();
         })) {
@@ -212,11 +205,25 @@ class FtpFailuresTest {
 
     @Test
     void failsOnADataCertificateForAnotherHost() throws Exception {
-        HeldCertificate other = CA.issue("other.example");
+        assertDataCertificateRefused(CA.issue("other.example"));
+    }
+
+    /** A data connection's certificate is verified like the control connection's: the same trust, the same dates. */
+    @ParameterizedTest
+    @ValueSource(strings = {"an untrusted root", "self-signed", "expired"})
+    void failsOnADataCertificateItCannotTrust(String which) throws Exception {
+        assertDataCertificateRefused(switch (which) {
+            case "an untrusted root" -> CertificateAuthority.create().issue("localhost", "127.0.0.1");
+            case "self-signed" -> CertificateAuthority.selfSigned("localhost", "127.0.0.1");
+            default -> CA.leaf().names("localhost", "127.0.0.1").expired().build();
+        });
+    }
+
+    private void assertDataCertificateRefused(HeldCertificate bad) throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             upToDataConnection(c);
-            try (Socket data = dataListener.accept()) {
-                Upgrader.of(other.serverPolicy()).acceptImplicit(data);
+            try (Socket plain = data.accept()) {
+                Upgrader.of(bad.serverPolicy()).acceptImplicit(plain);
             } catch (TlsUpgradeException expected) {
                 // the client refuses the certificate
             }
@@ -231,7 +238,7 @@ class FtpFailuresTest {
 
     /** Serves one TLS data connection with {@link #CONTENT}; {@code closeNotify} false cuts the TCP stream instead. */
     private void serveData(boolean closeNotify) throws Exception {
-        Socket plain = dataListener.accept();
+        Socket plain = data.accept();
         SSLSocket tls = Upgrader.of(SERVER.serverPolicy()).acceptImplicit(plain);
         OutputStream out = tls.getOutputStream();
         out.write(CONTENT);
@@ -245,13 +252,12 @@ class FtpFailuresTest {
 
     @Test
     void ignoresThePasvAddressAndConnectsToTheControlPeer() throws Exception {
-        int port = dataListener.getLocalPort();
         try (ScriptedServer server = ScriptedServer.start(c -> {
             upToLogin(c);
             assertEquals("[TLS] EPSV", "[TLS] " + c.readLine());
             c.sendLine("500 EPSV not understood");
             c.readLine();
-            c.sendLine("227 Entering Passive Mode (10,9,8,7," + port / 256 + "," + port % 256 + ")");
+            c.sendLine(data.pasvReply("10,9,8,7"));
             c.readLine();
             c.sendLine("150 here it comes");
             serveData(true);
