@@ -106,14 +106,16 @@ record ImapResponse(String text, List<byte[]> literals) {
         void spend(Channel channel, long bytes) throws TlsUpgradeException {
             if (bytes > left) {
                 throw new TlsUpgradeException(Failure.LIMIT, channel.peer() + " sent literals of more than " + limit
-                        + " bytes " + scope + " (one more announced " + bytes + " bytes)");
+                        + " bytes " + scope + " (one more announced " + (bytes == Long.MAX_VALUE ? "over 10^18" : bytes)
+                        + " bytes)");
             }
             left -= bytes;
         }
     }
 
     /**
-     * The size of a literal announced at the end of {@code line} ({@code {n}} or {@code {n+}}), -1 if there is none,
+     * The size of a literal announced at the end of {@code line} ({@code {n}} or {@code {n+}}; {@link Long#MAX_VALUE}
+     * for more than 18 digits), -1 if there is none,
      * {@link #MALFORMED} for a negative size such as {@code {-1}} (RFC 3501 9: number is digits only).
      */
     static long literalSize(String line) {
@@ -131,10 +133,11 @@ record ImapResponse(String text, List<byte[]> literals) {
         if (digits.startsWith("-") && digits.length() > 1 && digits.chars().skip(1).allMatch(Character::isDigit)) {
             return MALFORMED;
         }
-        if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(Character::isDigit)) {
+        if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
             return -1;
         }
-        return Long.parseLong(digits);
+        // still a literal when longer than a long holds: refused by every budget, never mistaken for text
+        return digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
     }
 
     private static byte[] readLiteral(Channel channel, int size, Deadline deadline) throws TlsUpgradeException {
