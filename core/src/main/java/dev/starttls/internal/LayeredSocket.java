@@ -3,7 +3,6 @@ package dev.starttls.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The plain socket as JSSE sees it under a client TLS socket: it reports the resumption port as its peer port (JDK 17
@@ -94,7 +93,6 @@ public final class LayeredSocket extends DelegatingSocket {
             }
             line.append((char) c);
         }
-        return line.length() >= 3 ? new String(line.toString().getBytes(StandardCharsets.US_ASCII),
-                StandardCharsets.US_ASCII) : "";
+        return line.length() >= 3 ? line.toString() : "";
     }
 }

@@ -2,6 +2,7 @@ package dev.starttls.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.starttls.Handshake;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,7 +168,11 @@ class OpenSslInteropTest {
         TlsPolicy askingForDhe = ca.trustingPolicy().newBuilder().protocols("TLSv1.2")
                 .cipherSuites("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256").build();
         try {
-            WeakTlsParametersTest.fails(Failure.HANDSHAKE, askingForDhe, port);
+            Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
+                    () -> Upgrader.of(askingForDhe).upgrade(plain, "localhost", port));
+            assertEquals(Failure.HANDSHAKE, e.failure(), e.toString());
+            assertTrue(plain.isClosed(), "the plain socket must be closed after a failed upgrade");
         } finally {
             server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }

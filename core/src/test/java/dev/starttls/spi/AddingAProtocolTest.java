@@ -1,4 +1,4 @@
-package dev.starttls.testkit;
+package dev.starttls.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,11 +11,9 @@ import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.UpgradeReport;
-import dev.starttls.spi.Channel;
-import dev.starttls.spi.ChannelSession;
-import dev.starttls.spi.StartTls;
-import dev.starttls.spi.StartTlsDialogue;
-import dev.starttls.spi.UpgradeAnswer;
+import dev.starttls.testkit.CertificateAuthority;
+import dev.starttls.testkit.HeldCertificate;
+import dev.starttls.testkit.ScriptedServer;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -30,10 +28,20 @@ import org.junit.jupiter.api.Test;
 class AddingAProtocolTest {
     // ---- the whole protocol module: a session and a dialogue ----
 
-    /** A TOY session: the common accessors come from ChannelSession; TOY adds its goodbye. */
+    /** A TOY session: the common accessors come from ChannelSession; TOY adds its login and its goodbye. */
     static final class ToySession extends ChannelSession {
         ToySession(Channel channel, List<String> capabilities, UpgradeReport report) {
             super(channel, capabilities, report);
+        }
+
+        /** "LOGIN user password", answered "OK" or "NO"; never in clear. */
+        void login(String user, String password) throws TlsUpgradeException {
+            channel().requireTlsForCredentials();
+            channel().send("LOGIN " + user + " " + password);
+            String answer = channel().readLine(channel().replyDeadline());
+            if (!answer.startsWith("OK")) {
+                throw new TlsUpgradeException(Failure.REJECTED, channel().peer() + " refused the login: " + answer);
+            }
         }
 
         @Override
@@ -79,6 +87,9 @@ class AddingAProtocolTest {
             Deadline deadline = channel.replyDeadline(); // one deadline for the whole answer
             List<String> capabilities = new ArrayList<>();
             for (String line = channel.readLine(deadline); !line.equals("."); line = channel.readLine(deadline)) {
+                if (capabilities.size() == channel.policy().maxReplyLines()) { // an endless answer is not buffered
+                    throw new TlsUpgradeException(Failure.LIMIT, "capability answer has too many lines");
+                }
                 capabilities.add(line);
             }
             return capabilities;

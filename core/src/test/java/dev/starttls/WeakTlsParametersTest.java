@@ -1,14 +1,13 @@
-package dev.starttls.testkit;
+package dev.starttls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.starttls.Handshake;
-import dev.starttls.TlsPolicy;
-import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
-import dev.starttls.Upgrader;
+import dev.starttls.testkit.CertificateAuthority;
+import dev.starttls.testkit.HeldCertificate;
+import dev.starttls.testkit.ScriptedServer;
 import java.net.InetAddress;
 import java.net.Socket;
 import javax.net.ssl.SSLSocket;

@@ -1,19 +1,14 @@
-package dev.starttls.testkit;
+package dev.starttls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.starttls.Deadline;
-import dev.starttls.Endpoint;
-import dev.starttls.Handshake;
-import dev.starttls.TlsConnection;
-import dev.starttls.LineReader;
-import dev.starttls.TlsPolicy;
-import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
-import dev.starttls.Upgrader;
+import dev.starttls.testkit.CertificateAuthority;
+import dev.starttls.testkit.HeldCertificate;
+import dev.starttls.testkit.ScriptedServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

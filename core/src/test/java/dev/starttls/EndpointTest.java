@@ -1,4 +1,4 @@
-package dev.starttls.testkit;
+package dev.starttls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,15 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.starttls.Deadline;
-import dev.starttls.Endpoint;
-import dev.starttls.Handshake;
-import dev.starttls.LineReader;
-import dev.starttls.TlsConnection;
-import dev.starttls.TlsPolicy;
-import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
-import dev.starttls.Upgrader;
+import dev.starttls.testkit.CertificateAuthority;
+import dev.starttls.testkit.HeldCertificate;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
