@@ -420,4 +420,24 @@ class ImapFailuresTest {
             assertTrue(e.getMessage().contains("did not give its go-ahead"), e.getMessage());
         }
     }
+
+    @Test
+    void literalsAfterTheHandshakeAreNotChargedToThePlaintextBudget() throws Exception {
+        // 40 KiB in clear and 40 KiB inside TLS: together over the 64 KiB plaintext budget, each phase within its own
+        String literal = "x".repeat(40 * 1024);
+        HeldCertificate cert = ca.issue("localhost");
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.send("* OK [CAPABILITY IMAP4rev1 STARTTLS] hello {" + literal.length() + "}\r\n" + literal + "\r\n");
+            String tag = tagOf(c.readLine());
+            c.sendLine(tag + " OK begin TLS");
+            c.startTls(cert);
+            String capa = tagOf(c.readLine());
+            c.send("* CAPABILITY IMAP4rev1\r\n* NOTE {" + literal.length() + "}\r\n" + literal + "\r\n"
+                    + capa + " OK done\r\n");
+            c.readUntilClosed();
+        }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            assertTrue(imap.isTls());
+            assertEquals(List.of("IMAP4REV1"), imap.capabilities());
+        }
+    }
 }
