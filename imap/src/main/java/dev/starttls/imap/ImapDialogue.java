@@ -13,9 +13,13 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** IMAP's part of the STARTTLS procedure (RFC 3501 6.2.1, RFC 9051 6.2.1, RFC 2595 3.1). */
 final class ImapDialogue implements StartTlsDialogue<ImapSession> {
+    /** RFC 3501 7.1: {@code [CAPABILITY ...]} in a greeting, in any case. */
+    private static final Pattern CAPABILITY_CODE = Pattern.compile("\\[CAPABILITY ([^\\]]*)]", Pattern.CASE_INSENSITIVE);
     private final Tags tags = new Tags();
     /** RFC 3501 6.2.1 needs no literal before TLS: the plaintext phase as a whole gets a small budget. */
     private final ImapResponse.LiteralBudget plaintextLiterals = ImapResponse.LiteralBudget.plaintextPhase();
@@ -154,7 +158,7 @@ final class ImapDialogue implements StartTlsDialogue<ImapSession> {
                 if (untagged != null) {
                     untagged.add(response);
                 }
-            } else if (response.isContinuation() ? continuationEnds : tag.equals(response.tag())) {
+            } else if (response.isContinuation() ? continuationEnds : response.hasTag(tag)) {
                 return response;
             } else {
                 throw new TlsUpgradeException(Failure.PROTOCOL, channel.peer() + " sent " + response
@@ -165,13 +169,8 @@ final class ImapDialogue implements StartTlsDialogue<ImapSession> {
 
     /** Capabilities from a {@code [CAPABILITY ...]} response code in the greeting; empty if there is none. */
     static Set<String> capabilitiesIn(String greeting) {
-        String upper = greeting.toUpperCase(Locale.ROOT);
-        int start = upper.indexOf("[CAPABILITY ");
-        int end = start < 0 ? -1 : upper.indexOf(']', start);
-        if (end < 0) {
-            return Set.of();
-        }
-        return Set.copyOf(words(greeting.substring(start + "[CAPABILITY ".length(), end)));
+        Matcher code = CAPABILITY_CODE.matcher(greeting);
+        return code.find() ? Set.copyOf(words(code.group(1))) : Set.of();
     }
 
     private static Set<String> words(String text) {

@@ -8,6 +8,8 @@ import dev.starttls.spi.NumericReply;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One IMAP response: its text with each literal replaced by {@code {n}}, and the literals' bytes. Literals are read in
@@ -17,6 +19,8 @@ import java.util.List;
 record ImapResponse(String text, List<byte[]> literals) {
     private static final int CHUNK = 64 * 1024;
     private static final long MALFORMED = -2;
+    /** A literal's size at the end of a line: {@code {n}}, or {@code {n+}} (RFC 7888); a sign makes it malformed. */
+    private static final Pattern LITERAL = Pattern.compile("\\{(-?)([0-9]+)\\+?}$");
 
     boolean isUntagged() {
         return text.startsWith("* ");
@@ -26,16 +30,15 @@ record ImapResponse(String text, List<byte[]> literals) {
         return text.equals("+") || text.startsWith("+ ");
     }
 
-    /** The tag of a tagged response, or null. */
-    String tag() {
-        int space = text.indexOf(' ');
-        return isUntagged() || isContinuation() || space <= 0 ? null : text.substring(0, space);
+    /** Whether this is the tagged response to the command tagged {@code tag} (tags have neither space, * nor +). */
+    boolean hasTag(String tag) {
+        return text.startsWith(tag + " ");
     }
 
     /** {@code OK}, {@code NO}, {@code BAD}, {@code PREAUTH}, {@code BYE} or another word after the tag or star. */
     String status() {
         String[] words = text.split(" ", 3);
-        return words.length > 1 ? words[1].toUpperCase(java.util.Locale.ROOT) : ""; // RFC 3501 9: case-insensitive
+        return words.length == 1 ? "" : words[1].toUpperCase(java.util.Locale.ROOT); // RFC 3501 9: case-insensitive
     }
 
     /** Reads one response, literals included, under {@code deadline}; no budget beyond the per-response one. */
@@ -106,35 +109,29 @@ record ImapResponse(String text, List<byte[]> literals) {
         void spend(Channel channel, long bytes) throws TlsUpgradeException {
             if (bytes > left) {
                 throw new TlsUpgradeException(Failure.LIMIT, channel.peer() + " sent literals of more than " + limit
-                        + " bytes " + scope + " (one more announced " + bytes + " bytes)");
+                        + " bytes " + scope + " (one more announced " + (bytes == Long.MAX_VALUE ? "over 10^18" : bytes)
+                        + " bytes)");
             }
             left -= bytes;
         }
     }
 
     /**
-     * The size of a literal announced at the end of {@code line} ({@code {n}} or {@code {n+}}), -1 if there is none,
-     * {@link #MALFORMED} for a negative size such as {@code {-1}} (RFC 3501 9: number is digits only).
+     * The size of a literal announced at the end of {@code line} ({@code {n}} or {@code {n+}}; {@link Long#MAX_VALUE}
+     * for more than 18 digits), -1 if there is none, {@link #MALFORMED} for a negative size such as {@code {-1}}
+     * (RFC 3501 9: number is ASCII digits only, so {@code {}}, {@code {-}} or {@code {1x}} is text).
      */
     static long literalSize(String line) {
-        if (!line.endsWith("}")) {
+        Matcher literal = LITERAL.matcher(line);
+        if (!literal.find()) {
             return -1;
         }
-        int open = line.lastIndexOf('{');
-        if (open < 0) {
-            return -1;
-        }
-        String digits = line.substring(open + 1, line.length() - 1);
-        if (digits.endsWith("+")) {
-            digits = digits.substring(0, digits.length() - 1);
-        }
-        if (digits.startsWith("-") && digits.length() > 1 && digits.chars().skip(1).allMatch(Character::isDigit)) {
+        if (!literal.group(1).isEmpty()) {
             return MALFORMED;
         }
-        if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(Character::isDigit)) {
-            return -1;
-        }
-        return Long.parseLong(digits);
+        String digits = literal.group(2);
+        // still a literal when longer than a long holds: refused by every budget, never mistaken for text
+        return digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
     }
 
     private static byte[] readLiteral(Channel channel, int size, Deadline deadline) throws TlsUpgradeException {

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.starttls.imap.ImapScripts.GREETING;
+import static dev.starttls.imap.ImapScripts.tagOf;
+import static dev.starttls.imap.ImapScripts.upgrades;
 
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
@@ -23,9 +26,9 @@ import org.junit.jupiter.api.Test;
 /** Every way an IMAP server (or an attacker in front of it) can break the upgrade, each with its failure kind. */
 class ImapFailuresTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final String GREETING = "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] hostile ready";
     private final CertificateAuthority ca = CertificateAuthority.create();
-    private final TlsPolicy policy = ca.trustingPolicy();
+    /** Scripted servers answer at once: a client left waiting by a defect fails in seconds, not at the 30 s default. */
+    private final TlsPolicy policy = ca.trustingPolicy().newBuilder().readTimeout(Duration.ofSeconds(3)).build();
 
     private static TlsUpgradeException fails(Failure expected, ScriptedServer server, TlsPolicy policy)
             throws Exception {
@@ -37,10 +40,6 @@ class ImapFailuresTest {
         return e;
     }
 
-    private static String tagOf(String line) {
-        return line.split(" ", 2)[0];
-    }
-
     /** Greets with STARTTLS in the capability code, reads STARTTLS and answers with {@code answer(tag)}. */
     private static ScriptedServer answersStartTls(java.util.function.Function<String, String> answer) {
         return ScriptedServer.start(c -> {
@@ -48,19 +47,6 @@ class ImapFailuresTest {
             String tag = tagOf(c.readLine());
             c.send(answer.apply(tag));
             c.readUntilClosed();
-        });
-    }
-
-    /** A server that upgrades with {@code cert} and answers CAPABILITY inside TLS with {@code capabilities}. */
-    private static ScriptedServer upgrades(HeldCertificate cert, String capabilities, ScriptedServer.Script rest) {
-        return ScriptedServer.start(c -> {
-            c.sendLine(GREETING);
-            String tag = tagOf(c.readLine());
-            c.sendLine(tag + " OK begin TLS");
-            c.startTls(cert);
-            String capa = tagOf(c.readLine());
-            c.send("* CAPABILITY " + capabilities + "\r\n" + capa + " OK done\r\n");
-            rest.run(c);
         });
     }
 
@@ -387,8 +373,71 @@ class ImapFailuresTest {
         }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost",
                 policy.newBuilder().opportunistic(true).build())) {
             assertFalse(imap.isTls());
+            assertTrue(imap.toString().contains("plaintext"), imap.toString());
             assertEquals(Failure.STARTTLS_NOT_OFFERED,
                     assertThrows(TlsUpgradeException.class, () -> imap.login("alice", "secret")).failure());
+        }
+    }
+
+    @Test
+    void anEmptyOrUnclosedCapabilityCodeFallsBackToTheCapabilityCommand() throws Exception {
+        for (String greeting : List.of("* OK [CAPABILITY ] ready", "* OK [CAPABILITY IMAP4rev1 STARTTLS ready")) {
+            HeldCertificate cert = ca.issue("localhost");
+            try (ScriptedServer server = ScriptedServer.start(c -> {
+                c.sendLine(greeting);
+                String capability = tagOf(c.readLine());
+                c.send("* CAPABILITY IMAP4rev1 STARTTLS\r\n" + capability + " OK done\r\n");
+                ImapScripts.acceptStartTls(c, cert, "IMAP4rev1");
+                c.readUntilClosed();
+            }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+                assertTrue(imap.isTls(), greeting);
+                assertEquals(List.of("IMAP4REV1", "STARTTLS"), imap.report().capabilitiesBeforeTls(), greeting);
+            }
+        }
+    }
+
+    @Test
+    void capabilityAnsweredWithAnUnknownStatusIsProtocol() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendLine("* OK ready");
+            String tag = tagOf(c.readLine());
+            c.send("* CAPABILITY IMAP4rev1 STARTTLS\r\n" + tag + " MAYBE later\r\n");
+            c.readUntilClosed();
+        })) {
+            assertTrue(fails(Failure.PROTOCOL, server, policy).getMessage().contains("MAYBE later"));
+        }
+    }
+
+    @Test
+    void opportunisticModeFallsBackOnARefusalButNotOnAnUnknownAnswer() throws Exception {
+        TlsPolicy opportunistic = policy.newBuilder().opportunistic(true).build();
+        try (ScriptedServer server = answersStartTls(tag -> tag + " NO [UNAVAILABLE] not now\r\n");
+                ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", opportunistic)) {
+            assertFalse(imap.isTls());
+        }
+        try (ScriptedServer server = answersStartTls(tag -> tag + " MAYBE later\r\n")) {
+            TlsUpgradeException e = fails(Failure.STARTTLS_REFUSED, server, opportunistic);
+            assertTrue(e.getMessage().contains("did not give its go-ahead"), e.getMessage());
+        }
+    }
+
+    @Test
+    void literalsAfterTheHandshakeAreNotChargedToThePlaintextBudget() throws Exception {
+        // 40 KiB in clear and 40 KiB inside TLS: together over the 64 KiB plaintext budget, each phase within its own
+        String literal = "x".repeat(40 * 1024);
+        HeldCertificate cert = ca.issue("localhost");
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.send("* OK [CAPABILITY IMAP4rev1 STARTTLS] hello {" + literal.length() + "}\r\n" + literal + "\r\n");
+            String tag = tagOf(c.readLine());
+            c.sendLine(tag + " OK begin TLS");
+            c.startTls(cert);
+            String capa = tagOf(c.readLine());
+            c.send("* CAPABILITY IMAP4rev1\r\n* NOTE {" + literal.length() + "}\r\n" + literal + "\r\n"
+                    + capa + " OK done\r\n");
+            c.readUntilClosed();
+        }); ImapSession imap = ImapTls.upgrade(new Socket("localhost", server.port()), "localhost", policy)) {
+            assertTrue(imap.isTls());
+            assertEquals(List.of("IMAP4REV1"), imap.capabilities());
         }
     }
 }

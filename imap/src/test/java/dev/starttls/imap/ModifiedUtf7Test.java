@@ -13,4 +13,12 @@ class ModifiedUtf7Test {
         assertEquals("~peter/mail/&U,BTFw-/&ZeVnLIqe-", ImapSession.modifiedUtf7("~peter/mail/台北/日本語"));
         assertEquals("Entw&APw-rfe", ImapSession.modifiedUtf7("Entwürfe"));
     }
+
+    @Test
+    void aBase64RunEndsAtTheFirstPrintableCharacterAndControlCharactersAreEncoded() {
+        // space (0x20) and tilde (0x7e) are the ends of the printable range: each ends a run of other characters
+        assertEquals("&ZeVnLA- ~&ZeU-~", ImapSession.modifiedUtf7("日本 ~日~"));
+        // control characters are not printable: encoded like any other non-ASCII character
+        assertEquals("a&AAk-b", ImapSession.modifiedUtf7("a\tb"));
+    }
 }
