@@ -196,7 +196,7 @@ class SmtpFailuresTest {
             c.readLine();
             c.sendLine("220 go ahead");
             assertEquals(0x16, c.readBytes(5)[0], "a TLS handshake record"); // the ClientHello has begun
-            c.sendBytes(tls11ServerHello());
+            c.sendTls11ServerHello();
             c.readUntilClosed();
         })) {
             fails(Failure.HANDSHAKE, server, policy);
@@ -388,18 +388,6 @@ class SmtpFailuresTest {
                     () -> SmtpTls.connectImplicit("localhost", server.port(), policy));
             assertEquals(Failure.HANDSHAKE, e.failure(), e.toString());
         }
-    }
-
-    /** A TLS 1.1 ServerHello record, as an old server sends. */
-    private static byte[] tls11ServerHello() {
-        byte[] hello = new byte[47];
-        int[] head = {0x16, 0x03, 0x02, 0x00, 0x2a, 0x02, 0x00, 0x00, 0x26, 0x03, 0x02};
-        for (int i = 0; i < head.length; i++) {
-            hello[i] = (byte) head[i];
-        }
-        hello[44] = (byte) 0xc0;
-        hello[45] = 0x13;
-        return hello;
     }
 
     /** A server that upgrades, accepts MAIL, RCPT and DATA inside TLS, then never reads again (zero TCP window). */

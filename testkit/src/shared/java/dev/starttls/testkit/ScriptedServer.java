@@ -152,6 +152,27 @@ public final class ScriptedServer implements Closeable {
             out.flush();
         }
 
+        /**
+         * Answers a ClientHello as a server that speaks only TLS 1.1 would: one ServerHello record with version 0x0302
+         * choosing TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (a suite clients offer, so the version is what they refuse).
+         * JSSE cannot be made to serve TLS 1.1 without changing a JVM-wide security property; this needs nothing.
+         */
+        public void sendTls11ServerHello() throws IOException {
+            byte[] hello = new byte[5 + 4 + 38];
+            int i = 0;
+            for (int b : new int[] {0x16, 0x03, 0x02, 0x00, 0x2a, 0x02, 0x00, 0x00, 0x26, 0x03, 0x02}) {
+                hello[i++] = (byte) b;
+            }
+            for (int r = 0; r < 32; r++) {
+                hello[i++] = (byte) (r * 7 + 1); // server random
+            }
+            hello[i++] = 0x00; // no session id
+            hello[i++] = (byte) 0xc0;
+            hello[i++] = 0x2f;
+            hello[i] = 0x00; // no compression
+            sendBytes(hello);
+        }
+
         /** Sends {@code raw} one byte at a time with {@code interval} between bytes. */
         public void drip(String raw, Duration interval) throws IOException, InterruptedException {
             for (byte b : raw.getBytes(StandardCharsets.ISO_8859_1)) {

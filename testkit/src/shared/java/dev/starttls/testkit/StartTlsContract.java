@@ -383,6 +383,41 @@ public abstract class StartTlsContract {
     }
 
     @Test
+    void aSha1SignedCertificateIsRefused() throws Exception {
+        try (ScriptedServer server = presenting(
+                ca.leaf().names("localhost").signatureAlgorithm("SHA1withECDSA").build())) {
+            TlsUpgradeException e = fails(server, policy(), Failure.CERTIFICATE);
+            assertTrue(e.getMessage().contains("SHA1withECDSA"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aServerOfferingOnlyStaticRsaKeyExchangeIsAHandshakeFailure() throws Exception {
+        HeldCertificate rsa = ca.leaf().names("localhost").rsa().build();
+        TlsPolicy staticRsaOnly = TlsPolicy.builder().serverCertificate(rsa.keyStore(), HeldCertificate.keyStorePassword())
+                .protocols("TLSv1.2").cipherSuites("TLS_RSA_WITH_AES_128_GCM_SHA256").build();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.send(script().goAhead(upToTheUpgrade(c, true)));
+            c.startTls(staticRsaOnly); // no forward secrecy: the client's defaults never offer it
+            c.readUntilClosed();
+        })) {
+            fails(server, policy(), Failure.HANDSHAKE);
+        }
+    }
+
+    @Test
+    void aTls11OnlyServerIsAHandshakeFailure() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.send(script().goAhead(upToTheUpgrade(c, true)));
+            c.readBytes(5); // the ClientHello has begun
+            c.sendTls11ServerHello();
+            c.readUntilClosed();
+        })) {
+            fails(server, policy(), Failure.HANDSHAKE);
+        }
+    }
+
+    @Test
     void garbageInsteadOfAServerHelloIsAHandshakeFailure() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.send(script().goAhead(upToTheUpgrade(c, true)));
