@@ -41,11 +41,6 @@ record ImapResponse(String text, List<byte[]> literals) {
         return words.length == 1 ? "" : words[1].toUpperCase(java.util.Locale.ROOT); // RFC 3501 9: case-insensitive
     }
 
-    /** Reads one response, literals included, under {@code deadline}; no budget beyond the per-response one. */
-    static ImapResponse read(Channel channel, Deadline deadline) throws TlsUpgradeException {
-        return read(channel, deadline, LiteralBudget.unlimited());
-    }
-
     /**
      * Reads one response, literals included, all under {@code deadline}. Its literals together may not exceed the
      * policy's maximum message size, or {@link LiteralBudget#PLAINTEXT_BYTES} before TLS; they are also charged to

@@ -223,6 +223,17 @@ class ImapSessionWireTest {
     }
 
     @Test
+    void aContinuationAfterTheWholeCommandIsAProtocolFailure() throws Exception {
+        // nothing is left to send: a "+" here is not a go-ahead for anything (RFC 3501 7.5)
+        try (ScriptedServer server = answersOneCommand(tag -> "+ send more\r\n");
+                ImapSession imap = session(server, policy)) {
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class, () -> imap.fetch(1));
+            assertEquals(Failure.PROTOCOL, e.failure(), e.toString());
+            assertTrue(imap.socket().isClosed());
+        }
+    }
+
+    @Test
     void aZeroLengthLiteralIsAnEmptyMessage() throws Exception {
         try (ScriptedServer server = answersOneCommand(tag -> "* 1 FETCH (BODY[] {0}\r\n)\r\n" + tag + " OK done\r\n");
                 ImapSession imap = session(server, policy)) {
