@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Provider;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -46,7 +47,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * on (the JDK's {@code HTTPS} endpoint identification plus RFC 6125 6.4 rules of our own: a DNS name matches only DNS
  * subjectAltNames, never the CN; a wildcard is a whole left-most label with at least two labels after it; applied to
  * the name the caller connected to, never to a reverse-DNS name), STARTTLS required, and
- * finite connect, read and handshake timeouts. Nothing here reads system properties or changes global state.
+ * finite connect, read and handshake timeouts. Nothing here reads system properties or changes global state. The TLS
+ * work is JSSE's unless {@link Builder#provider} names another provider (the optional {@code starttls-boringssl}).
  *
  * <p>Instances are immutable and safe to share between threads.
  *
@@ -88,6 +90,7 @@ public final class TlsPolicy {
     private final int maxLineLength;
     private final int maxReplyLines;
     private final long maxMessageSize;
+    private final Provider provider;
     private final SSLContext sslContext;
     private final SSLSocketFactory socketFactory;
 
@@ -111,6 +114,7 @@ public final class TlsPolicy {
         this.maxLineLength = b.maxLineLength;
         this.maxReplyLines = b.maxReplyLines;
         this.maxMessageSize = b.maxMessageSize;
+        this.provider = b.provider;
         this.sslContext = sslContext;
         this.socketFactory = new PolicySocketFactory(this);
     }
@@ -273,6 +277,7 @@ public final class TlsPolicy {
                         ? "JDK trust store" : trustedCertificates.size() + " certificate(s)")
                 + ", identity=" + (identityStore != null)
                 + ", mode=" + (opportunistic ? "opportunistic" : "required")
+                + ", provider=" + sslContext.getProvider().getName()
                 + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
                 + ", handshakeTimeout=" + handshakeTimeout + ", writeTimeout=" + writeTimeout + '}';
     }
@@ -306,6 +311,7 @@ public final class TlsPolicy {
         private int maxLineLength = 8192;
         private int maxReplyLines = 1000;
         private long maxMessageSize = 64L * 1024 * 1024;
+        private Provider provider; // null: the JDK's own (JSSE)
 
         private Builder() {
         }
@@ -327,6 +333,7 @@ public final class TlsPolicy {
             maxLineLength = p.maxLineLength;
             maxReplyLines = p.maxReplyLines;
             maxMessageSize = p.maxMessageSize;
+            provider = p.provider;
         }
 
         /**
@@ -497,6 +504,17 @@ public final class TlsPolicy {
         }
 
         /**
+         * The JCA provider whose {@code SSLContext} ("TLS") does the TLS work, instead of the JDK's own (JSSE); for
+         * example {@code BoringSsl.provider()} from the {@code starttls-boringssl} module, which spends less CPU per
+         * handshake. Everything else in the policy applies unchanged: trust, host name verification, protocols,
+         * suites, timeouts. {@code null} goes back to the JDK's.
+         */
+        public Builder provider(Provider provider) {
+            this.provider = provider;
+            return this;
+        }
+
+        /**
          * Validates the settings and builds the policy with its {@link SSLContext}.
          *
          * @throws IllegalArgumentException for an unsupported cipher suite or unusable key material, naming it
@@ -520,7 +538,8 @@ public final class TlsPolicy {
                     kmf.init(identityStore, identityPassword);
                     keyManagers = kmf.getKeyManagers();
                 }
-                SSLContext context = SSLContext.getInstance("TLS");
+                SSLContext context = provider == null
+                        ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
                 context.init(keyManagers, trustManagers.toArray(TrustManager[]::new), null);
                 checkCipherSuites(context);
                 return context;
@@ -557,7 +576,8 @@ public final class TlsPolicy {
             List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getCipherSuites());
             for (String suite : cipherSuites) {
                 if (!supported.contains(suite)) {
-                    throw new IllegalArgumentException("cipher suite " + suite + " is not supported by this JDK");
+                    throw new IllegalArgumentException("cipher suite " + suite + " is not supported by "
+                            + (provider == null ? "this JDK" : provider.getName()));
                 }
             }
         }

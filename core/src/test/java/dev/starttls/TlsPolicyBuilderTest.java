@@ -16,6 +16,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.Provider;
+import java.security.Security;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLParameters;
@@ -105,9 +107,26 @@ class TlsPolicyBuilderTest {
     }
 
     @Test
+    void theProviderChoosesWhoseSslContextDoesTheWorkAndCopiesKeepIt() {
+        Provider jsse = Security.getProvider("SunJSSE");
+        Provider noTls = new Provider("NoTls", "1", "offers nothing") { };
+        TlsPolicy chosen = TlsPolicy.builder().provider(jsse).build();
+        assertEquals(jsse, chosen.sslContext().getProvider());
+        assertEquals(jsse, chosen.newBuilder().readTimeout(Duration.ofSeconds(1)).build().sslContext().getProvider());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> chosen.newBuilder().provider(noTls).build());
+        assertTrue(e.getMessage().contains("TLS"), e.getMessage());
+        assertEquals(jsse, chosen.newBuilder().provider(null).build().sslContext().getProvider()); // the JDK's default
+        IllegalArgumentException unknownSuite = assertThrows(IllegalArgumentException.class,
+                () -> TlsPolicy.builder().provider(jsse).cipherSuites("TLS_NOT_A_SUITE").build());
+        assertEquals("cipher suite TLS_NOT_A_SUITE is not supported by SunJSSE", unknownSuite.getMessage());
+    }
+
+    @Test
     void describesItselfWithoutSecrets() throws Exception {
         assertEquals("TlsPolicy{protocols=[TLSv1.3, TLSv1.2], cipherSuites=" + TlsPolicy.defaults().cipherSuites()
-                + ", trust=JDK trust store, identity=false, mode=required, connectTimeout=PT10S, readTimeout=PT30S,"
+                + ", trust=JDK trust store, identity=false, mode=required, provider=SunJSSE, connectTimeout=PT10S,"
+                + " readTimeout=PT30S,"
                 + " handshakeTimeout=PT10S, writeTimeout=PT30S}", TlsPolicy.defaults().toString());
         HeldCertificate server = CA.issue("localhost");
         TlsPolicy serverSide = TlsPolicy.builder().serverCertificate(server.keyStore(), HeldCertificate.keyStorePassword())

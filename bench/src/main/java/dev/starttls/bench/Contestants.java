@@ -1,6 +1,7 @@
 package dev.starttls.bench;
 
 import dev.starttls.TlsPolicy;
+import dev.starttls.boringssl.BoringSsl;
 import dev.starttls.ftp.FtpTls;
 import dev.starttls.imap.ImapTls;
 import dev.starttls.pop3.Pop3Tls;
@@ -17,13 +18,15 @@ import org.apache.commons.net.pop3.POP3SClient;
 import org.apache.commons.net.smtp.SMTPSClient;
 
 /**
- * Who is measured in one scenario (protocol and mode against one target): this library, Commons Net 3.12 (host name
+ * Who is measured in one scenario (protocol and mode against one target): this library (with JSSE, and with the
+ * optional BoringSSL provider where it loads), Commons Net 3.12 (host name
  * verification on; capabilities before and after {@code execTLS}), Angus Mail (SMTP only: its IMAP and POP3 stores
  * log in as part of {@code connect}), the bare JSSE floor, and the floor with {@code TCP_QUICKACK} re-armed.
  * Each probe's timed part ends when the capabilities after TLS have arrived; the goodbye is not timed.
  */
 final class Contestants {
     static final String LIBRARY = "starttls-java";
+    static final String LIBRARY_BORINGSSL = "starttls-java on BoringSSL";
     static final String COMMONS_NET = "Commons Net 3.12";
     static final String ANGUS = "Angus Mail 2.0";
     static final String FLOOR = "JSSE floor";
@@ -50,6 +53,10 @@ final class Contestants {
         Floor quickFloor = new Floor(target.bareContext(), target.protocols(), true);
         List<Contestant> all = new ArrayList<>();
         all.add(new Contestant(LIBRARY, () -> library(protocol, implicit, host, port, policy)));
+        if (BoringSsl.isAvailable()) {
+            TlsPolicy boring = policy.newBuilder().provider(BoringSsl.provider()).build();
+            all.add(new Contestant(LIBRARY_BORINGSSL, () -> library(protocol, implicit, host, port, boring)));
+        }
         all.add(new Contestant(COMMONS_NET, () -> commonsNet(protocol, implicit, target, port)));
         if (protocol == Floor.Protocol.SMTP) {
             all.add(new Contestant(ANGUS, () -> angus(implicit, target, port)));

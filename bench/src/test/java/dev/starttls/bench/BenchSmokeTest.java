@@ -28,8 +28,8 @@ class BenchSmokeTest {
             for (boolean implicit : new boolean[] {false, true}) {
                 Map<String, Samples.Summary> rows = Latency.run(
                         Contestants.forScenario(target, Floor.Protocol.SMTP, implicit), 1, 3);
-                assertEquals(List.of(Contestants.LIBRARY, Contestants.COMMONS_NET, Contestants.ANGUS,
-                        Contestants.FLOOR, Contestants.FLOOR_QUICKACK), List.copyOf(rows.keySet()));
+                assertEquals(List.of(Contestants.LIBRARY, Contestants.LIBRARY_BORINGSSL, Contestants.COMMONS_NET,
+                        Contestants.ANGUS, Contestants.FLOOR, Contestants.FLOOR_QUICKACK), List.copyOf(rows.keySet()));
                 rows.forEach((client, summary) -> {
                     assertEquals(0, summary.failures(), client + ": " + summary.firstFailure());
                     assertTrue(summary.wellFormed(), client + ": " + summary);

@@ -12,7 +12,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.Provider;
 import java.security.SecureRandom;
+import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -118,9 +121,54 @@ public final class CertificateAuthority {
         return file;
     }
 
-    /** A client policy that trusts this CA and nothing else, with the other defaults. */
+    /**
+     * A client policy that trusts this CA and nothing else, with the other defaults; its TLS provider is the one named
+     * by the system property {@value #PROVIDER_PROPERTY} if set (for example {@code StartTls-BoringSSL}), else JSSE.
+     */
     public TlsPolicy trustingPolicy() {
-        return TlsPolicy.builder().trustCertificates(certificate()).build();
+        return TlsPolicy.builder().trustCertificates(certificate()).provider(providerUnderTest()).build();
+    }
+
+    /**
+     * The system property that names the JCA provider of every {@link #trustingPolicy()}, so that a whole test suite
+     * can be run again under another TLS provider: {@code -Dstarttls.testkit.provider=StartTls-BoringSSL}. The
+     * provider is looked up among the installed ones, then with {@code ServiceLoader}.
+     */
+    public static final String PROVIDER_PROPERTY = "starttls.testkit.provider";
+
+    /** The provider {@value #PROVIDER_PROPERTY} names, or null (JSSE) when it is not set. */
+    public static Provider providerUnderTest() {
+        String name = System.getProperty(PROVIDER_PROPERTY, "");
+        if (name.isEmpty()) {
+            return null;
+        }
+        return ProviderUnderTest.find(name);
+    }
+
+    /** One instance per name, found once: every policy then shares the provider's native library state. */
+    private static final class ProviderUnderTest {
+        private static Provider found;
+
+        static synchronized Provider find(String name) {
+            if (found != null && found.getName().equals(name)) {
+                return found;
+            }
+            Provider provider = Security.getProvider(name);
+            if (provider == null) {
+                for (Provider candidate : ServiceLoader.load(Provider.class)) {
+                    if (candidate.getName().equals(name)) {
+                        provider = candidate;
+                        break;
+                    }
+                }
+            }
+            if (provider == null) {
+                throw new IllegalStateException("no JCA provider named " + name + " (system property "
+                        + PROVIDER_PROPERTY + ") is installed or on the class path");
+            }
+            found = provider;
+            return provider;
+        }
     }
 
     /** A leaf for these DNS names and IP literals (as SANs; the first is also the CN), valid for a day. */

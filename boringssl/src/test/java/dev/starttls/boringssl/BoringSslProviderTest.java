@@ -1,0 +1,230 @@
+package dev.starttls.boringssl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.starttls.Handshake;
+import dev.starttls.TlsConnection;
+import dev.starttls.TlsPolicy;
+import dev.starttls.TlsUpgradeException;
+import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.Upgrader;
+import dev.starttls.testkit.CertificateAuthority;
+import dev.starttls.testkit.HeldCertificate;
+import dev.starttls.testkit.ScriptedServer;
+import java.io.DataInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.Provider;
+import java.time.Duration;
+import java.util.Random;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+
+class BoringSslProviderTest {
+    private static final CertificateAuthority CA = CertificateAuthority.create();
+    private static final HeldCertificate LOCALHOST = CA.issue("localhost", "127.0.0.1");
+
+    private static TlsPolicy boringClient() {
+        return TlsPolicy.builder().trustCertificates(CA.certificate()).provider(BoringSsl.provider()).build();
+    }
+
+    private static TlsPolicy boringServer() {
+        return LOCALHOST.serverPolicy().newBuilder().provider(BoringSsl.provider()).build();
+    }
+
+    @Test
+    void aPolicyWithTheProviderUpgradesOverBoringSsl() throws Exception {
+        TlsPolicy policy = boringClient();
+        assertEquals(BoringSslProvider.NAME, policy.sslContext().getProvider().getName());
+        assertTrue(policy.toString().contains("provider=" + BoringSslProvider.NAME), policy.toString());
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.startTls(LOCALHOST);
+            c.sendLine("hello over TLS");
+            c.readUntilClosed();
+        })) {
+            TlsConnection tls = Upgrader.of(policy).connect(dev.starttls.Endpoint.of("localhost", server.port()));
+            try (SSLSocket socket = tls.socket()) {
+                assertEquals(EngineSocket.class, socket.getClass());
+                Handshake handshake = tls.handshake();
+                assertEquals("TLSv1.3", handshake.protocol());
+                assertFalse(handshake.resumed());
+                assertEquals(LOCALHOST.certificate(), handshake.peerCertificates().get(0));
+                byte[] line = new byte[16];
+                new DataInputStream(socket.getInputStream()).readFully(line);
+                assertEquals("hello over TLS\r\n", new String(line, StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    @Test
+    void theProviderIsFoundByName() {
+        boolean found = false;
+        for (Provider p : ServiceLoader.load(Provider.class)) {
+            found |= p.getName().equals(BoringSslProvider.NAME);
+        }
+        assertTrue(found, "META-INF/services/java.security.Provider names the provider");
+        assertTrue(BoringSsl.isAvailable());
+        assertTrue(BoringSsl.unavailabilityCause().isEmpty());
+        assertTrue(BoringSsl.version().contains("BoringSSL"), BoringSsl.version());
+    }
+
+    @Test
+    void aTls13SuiteThePolicyDoesNotEnableFailsTheHandshakeInsteadOfBeingAccepted() throws Exception {
+        // BoringSSL always offers all three TLS 1.3 suites; the JDK server prefers AES-256
+        TlsPolicy onlyAes128 = boringClient().newBuilder().cipherSuites("TLS_AES_128_GCM_SHA256").build();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.startTls(LOCALHOST);
+            c.readUntilClosed();
+        })) {
+            TlsUpgradeException e = assertThrows(TlsUpgradeException.class,
+                    () -> Upgrader.of(onlyAes128).connect("localhost", server.port()));
+            assertEquals(Failure.HANDSHAKE, e.failure());
+            assertTrue(e.getMessage().contains("TLS_AES_256_GCM_SHA384, which is not enabled"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aTls12SuiteListIsHonoured() throws Exception {
+        TlsPolicy tls12 = boringClient().newBuilder().protocols("TLSv1.2")
+                .cipherSuites("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256").build();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.startTls(LOCALHOST);
+            c.readUntilClosed();
+        });
+                SSLSocket tls = Upgrader.of(tls12).connect("localhost", server.port())) {
+            assertEquals("TLSv1.2", Handshake.of(tls).protocol());
+            assertEquals("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", Handshake.of(tls).cipherSuite());
+        }
+    }
+
+    @Test
+    void theServerSideRunsOnBoringSslAndBothSidesStreamAMegabyteEachWay() throws Exception {
+        byte[] payload = new byte[1 << 20];
+        new Random(7).nextBytes(payload);
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<byte[]> serverSide = CompletableFuture.supplyAsync(() -> {
+                try (SSLSocket tls = Upgrader.of(boringServer()).acceptImplicit(listener.accept())) {
+                    assertEquals(EngineSocket.class, tls.getClass());
+                    CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> write(tls, payload));
+                    byte[] received = readFully(tls, payload.length);
+                    echo.join();
+                    return received;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (SSLSocket client = Upgrader.of(boringClient()).connect("localhost", listener.getLocalPort())) {
+                CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> write(client, payload));
+                assertArrayEquals(payload, readFully(client, payload.length)); // reads while the other thread writes
+                upload.join();
+            }
+            assertArrayEquals(payload, serverSide.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void closingSendsCloseNotifySoThePeerSeesAnOrderlyEnd() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Integer> serverRead = CompletableFuture.supplyAsync(() -> {
+                try (SSLSocket tls = Upgrader.of(LOCALHOST.serverPolicy()).acceptImplicit(listener.accept())) {
+                    return tls.getInputStream().read(); // JSSE: -1 only after close_notify, else an exception
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            SSLSocket client = Upgrader.of(boringClient()).connect("localhost", listener.getLocalPort());
+            client.close();
+            assertEquals(-1, serverRead.get(10, TimeUnit.SECONDS));
+            assertTrue(client.isClosed());
+            assertThrows(SocketException.class, client::getInputStream);
+        }
+    }
+
+    @Test
+    void aReadThatTimesOutCanBeRetriedAndGetsTheWholeRecord() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.startTls(LOCALHOST);
+            c.pause(Duration.ofMillis(400));
+            c.sendLine("late");
+            c.readUntilClosed();
+        });
+                SSLSocket tls = Upgrader.of(boringClient()).connect("localhost", server.port())) {
+            tls.setSoTimeout(100);
+            InputStream in = tls.getInputStream();
+            assertThrows(SocketTimeoutException.class, in::read);
+            tls.setSoTimeout(5000);
+            byte[] line = new byte[6];
+            new DataInputStream(in).readFully(line);
+            assertEquals("late\r\n", new String(line, StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void closeFromAnotherThreadEndsABlockedRead() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.startTls(LOCALHOST);
+            c.readUntilClosed();
+        })) {
+            SSLSocket tls = Upgrader.of(boringClient()).connect("localhost", server.port());
+            tls.setSoTimeout(10_000);
+            CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return tls.getInputStream().read() < 0 ? null : new AssertionError("data");
+                } catch (Exception e) {
+                    return e;
+                }
+            });
+            Thread.sleep(200);
+            long start = System.nanoTime();
+            tls.close();
+            Throwable result = reader.get(5, TimeUnit.SECONDS);
+            assertTrue(result == null || result instanceof SocketException, String.valueOf(result));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+        }
+    }
+
+    @Test
+    void thePolicySocketFactoryMakesBoringSslSocketsThatVerifyTheHost() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.startTls(CA.issue("other.example"));
+            c.readUntilClosed();
+        });
+                Socket socket = boringClient().socketFactory().createSocket("localhost", server.port())) {
+            assertEquals(EngineSocket.class, socket.getClass());
+            javax.net.ssl.SSLHandshakeException e = assertThrows(javax.net.ssl.SSLHandshakeException.class,
+                    ((SSLSocket) socket)::startHandshake);
+            assertTrue(e.getMessage().contains("does not match"), e.getMessage());
+        }
+    }
+
+    private static void write(Socket socket, byte[] data) {
+        try {
+            OutputStream out = socket.getOutputStream();
+            for (int off = 0; off < data.length; off += 10_000) {
+                out.write(data, off, Math.min(10_000, data.length - off));
+            }
+            out.flush();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] readFully(Socket socket, int length) throws Exception {
+        byte[] data = new byte[length];
+        new DataInputStream(socket.getInputStream()).readFully(data);
+        return data;
+    }
+}
