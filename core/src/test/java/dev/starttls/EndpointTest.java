@@ -129,8 +129,6 @@ class EndpointTest {
 
     @Test
     void aResumedConnectionReportsItsOwnHandshakeDurationNotTheSessionsFirst() throws Exception {
-        assumeTrue(CertificateAuthority.providerUnderTest() == null,
-                "known gap of the BoringSSL provider, open in issue #20");
         TlsPolicy client = ca.trustingPolicy().newBuilder().protocols("TLSv1.2").build();
         try (TwoPortServer servers = new TwoPortServer(server.serverPolicy().newBuilder().protocols("TLSv1.2").build())) {
             int port = servers.control.getLocalPort();

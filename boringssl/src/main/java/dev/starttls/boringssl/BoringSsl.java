@@ -19,10 +19,12 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Check {@link #isAvailable()} first where the native library may be missing (it ships for Linux, macOS and
- * Windows on x86_64 and aarch64). Differences from JSSE: no finite-field Diffie-Hellman suites (BoringSSL has none);
- * ALPN as a server never sends {@code no_application_protocol}, it just selects nothing; no server sockets
- * ({@code SSLServerSocketFactory}): a server wraps accepted sockets with {@code Upgrader.acceptImplicit} or
- * {@code acceptUpgrade}, as everywhere in this library.
+ * Windows on x86_64 and aarch64). Differences from JSSE: all three TLS 1.3 suites are always offered, and a handshake
+ * that ends on one the policy does not enable fails; no finite-field Diffie-Hellman suites (BoringSSL has none);
+ * {@code Endpoint.ofConnected} is verified against the address; ALPN as a server never sends
+ * {@code no_application_protocol}, it just selects nothing; no server sockets ({@code SSLServerSocketFactory}): a
+ * server wraps accepted sockets with {@code Upgrader.acceptImplicit} or {@code acceptUpgrade}, as everywhere in this
+ * library; {@code java.net.http.HttpClient} cannot use the context.
  *
  * @since 0.1
  */

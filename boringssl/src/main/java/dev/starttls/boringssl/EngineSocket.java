@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.security.AlgorithmConstraints;
@@ -65,6 +66,8 @@ final class EngineSocket extends SSLSocket {
     private volatile SSLEngine engine;
     private volatile HandshakeSession session; // once the handshake is done
     private volatile boolean handshakeDone;
+    private long handshakeMillis; // how long the handshake took: about the time a TLS 1.3 ticket needs to come
+    private volatile boolean receivedAfterHandshake; // any record, such as a TLS 1.3 ticket
     private IOException handshakeFailure;
     private volatile boolean closed;
     private volatile boolean inboundDone;
@@ -122,6 +125,7 @@ final class EngineSocket extends SSLSocket {
                 long start = System.currentTimeMillis();
                 e.beginHandshake();
                 runHandshake(e);
+                handshakeMillis = System.currentTimeMillis() - start;
                 session = new HandshakeSession(e.getSession(), Reuse.isSessionReused(e), createdMillis, start);
                 requireEnabledSuite(session.getCipherSuite());
             } catch (IOException | RuntimeException e) {
@@ -316,6 +320,32 @@ final class EngineSocket extends SSLSocket {
      */
     private SSLEngineResult unwrap(SSLEngine e) throws IOException {
         while (true) {
+            SSLEngineResult result = unwrapBuffered(e);
+            if (!waitsForPeer(e, result)) {
+                return result;
+            }
+            if (!fill(e)) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Whether the engine needs more bytes: underflow (unless it is netty finishing a handshake on the call after the
+     * last record), or nothing done while it waits to unwrap, said as OK (a partial record) or, once our close_notify
+     * is sent, as CLOSED: the peer's data and close_notify are still to come.
+     */
+    private static boolean waitsForPeer(SSLEngine e, SSLEngineResult result) {
+        if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+            return result.getHandshakeStatus() != HandshakeStatus.FINISHED;
+        }
+        return result.bytesConsumed() == 0 && result.bytesProduced() == 0
+                && result.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP && !e.isInboundDone();
+    }
+
+    /** One unwrap of what {@link #netIn} holds, growing {@link #appIn} until the record fits. */
+    private SSLEngineResult unwrapBuffered(SSLEngine e) throws SSLException {
+        while (true) {
             netIn.flip();
             SSLEngineResult result;
             try {
@@ -323,38 +353,19 @@ final class EngineSocket extends SSLSocket {
             } finally {
                 netIn.compact();
             }
-            switch (result.getStatus()) {
-                case BUFFER_OVERFLOW:
-                    appIn = grow(appIn, e.getSession().getApplicationBufferSize());
-                    break;
-                case BUFFER_UNDERFLOW:
-                    if (result.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-                        return result; // netty finishes a handshake on the call after the last record
-                    }
-                    if (!netIn.hasRemaining()) {
-                        netIn = grow(netIn, e.getSession().getPacketBufferSize());
-                    }
-                    if (!fill()) {
-                        return null;
-                    }
-                    break;
-                default:
-                    if (result.getStatus() == SSLEngineResult.Status.OK && result.bytesConsumed() == 0
-                            && result.bytesProduced() == 0
-                            && result.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP) {
-                        // a partial record, said as OK rather than underflow
-                        if (!fill()) {
-                            return null;
-                        }
-                        break;
-                    }
-                    return result;
+            if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                receivedAfterHandshake |= handshakeDone && result.bytesConsumed() > 0;
+                return result;
             }
+            appIn = grow(appIn, e.getSession().getApplicationBufferSize());
         }
     }
 
-    /** Reads what the network has into {@link #netIn}; false at its end. */
-    private boolean fill() throws IOException {
+    /** Reads what the network has into {@link #netIn}, growing it when full; false at the stream's end. */
+    private boolean fill(SSLEngine e) throws IOException {
+        if (!netIn.hasRemaining()) {
+            netIn = grow(netIn, e.getSession().getPacketBufferSize());
+        }
         int n = rawIn.read(netIn.array(), netIn.position(), netIn.remaining());
         if (n < 0) {
             return false;
@@ -403,8 +414,8 @@ final class EngineSocket extends SSLSocket {
                     inboundDone = true; // as JSSE: an end without close_notify ends the stream too
                     continue;
                 }
-                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                    inboundDone = true; // close_notify
+                if (e.isInboundDone()) {
+                    inboundDone = true; // the peer's close_notify (netty also says CLOSED once ours is sent)
                 }
                 answerPeer(e, result.getHandshakeStatus());
             }
@@ -516,9 +527,16 @@ final class EngineSocket extends SSLSocket {
         }
     }
 
+    /**
+     * Sends close_notify and keeps the connection open for reading until the peer's close_notify (an FTPS upload ends
+     * this way). What has already arrived is decrypted first: that includes a TLS 1.3 session ticket, which the next
+     * connection needs to resume, and which BoringSSL does not keep once its close_notify is sent.
+     */
     @Override
     public void shutdownOutput() throws IOException {
         handshakeIfNeeded();
+        awaitTls13Ticket();
+        unwrapWhatHasArrived();
         writeLock.lock();
         try {
             if (!outboundDone) {
@@ -529,6 +547,52 @@ final class EngineSocket extends SSLSocket {
             }
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * A TLS 1.3 client that has received nothing since its handshake waits briefly for the server's ticket, which is
+     * due one round trip after the client's Finished: as long as the handshake took (at least 50 ms), within the
+     * socket's read timeout. A server that sends no ticket costs that wait once per such connection.
+     */
+    private void awaitTls13Ticket() throws IOException {
+        if (!clientMode || receivedAfterHandshake || inboundDone || netIn.position() > 0
+                || !"TLSv1.3".equals(session.getProtocol()) || !readLock.tryLock()) {
+            return;
+        }
+        int readTimeout = plain.getSoTimeout();
+        long wait = Math.max(50, handshakeMillis);
+        try {
+            plain.setSoTimeout((int) (readTimeout == 0 ? wait : Math.min(wait, readTimeout)));
+            fill(engine);
+        } catch (SocketTimeoutException noTicket) {
+            // the server sends none, or not yet: go on without it
+        } finally {
+            plain.setSoTimeout(readTimeout);
+            readLock.unlock();
+        }
+    }
+
+    /** Unwraps every record already received, without blocking; application data stays in {@link #appIn}. */
+    private void unwrapWhatHasArrived() throws IOException {
+        if (!readLock.tryLock()) {
+            return; // a reader is at work and will see the records itself
+        }
+        try {
+            SSLEngine e = engine;
+            while (!inboundDone && (netIn.position() > 0 || rawIn.available() > 0)) {
+                if (rawIn.available() > 0) {
+                    fill(e); // does not block: bytes are available
+                }
+                SSLEngineResult result = unwrapBuffered(e);
+                if (e.isInboundDone()) {
+                    inboundDone = true;
+                } else if (result.bytesConsumed() == 0 && rawIn.available() == 0) {
+                    return; // a partial record: the rest has not arrived
+                }
+            }
+        } finally {
+            readLock.unlock();
         }
     }
 

@@ -12,9 +12,13 @@ import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
 import dev.starttls.Upgrader;
+import dev.starttls.internal.DelegatingSocket;
+import dev.starttls.smtp.SmtpSession;
+import dev.starttls.smtp.SmtpTls;
 import dev.starttls.testkit.CertificateAuthority;
 import dev.starttls.testkit.HeldCertificate;
 import dev.starttls.testkit.ScriptedServer;
+import dev.starttls.testkit.TlsGreenMail;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,6 +69,21 @@ class BoringSslProviderTest {
                 byte[] line = new byte[16];
                 new DataInputStream(socket.getInputStream()).readFully(line);
                 assertEquals("hello over TLS\r\n", new String(line, StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    @Test
+    void theReadmeExampleUpgradesSmtpOverBoringSsl() throws Exception {
+        try (TlsGreenMail mail = TlsGreenMail.start()) {
+            TlsPolicy policy = TlsPolicy.builder()
+                    .trustCertificates(mail.ca().certificate())
+                    .provider(BoringSsl.provider())
+                    .build();
+            try (SmtpSession smtp = SmtpTls.connect("localhost", mail.smtpPort(), policy)) {
+                assertTrue(smtp.isTls());
+                assertEquals(EngineSocket.class, smtp.sslSocket().getClass());
+                assertEquals("TLSv1.3", smtp.handshake().orElseThrow().protocol());
             }
         }
     }
@@ -154,6 +173,81 @@ class BoringSslProviderTest {
     }
 
     @Test
+    void afterShutdownOutputTheSocketReadsWhatThePeerSendsUntilItsCloseNotify() throws Exception {
+        // an FTPS upload: data, our close_notify, then read until the server's close_notify. Ending earlier and
+        // closing with unread bytes resets the connection, and the server loses the end of the upload.
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Integer> serverSide = CompletableFuture.supplyAsync(() -> {
+                try (SSLSocket tls = Upgrader.of(LOCALHOST.serverPolicy()).acceptImplicit(listener.accept())) {
+                    int received = tls.getInputStream().readAllBytes().length; // up to the client's close_notify
+                    Thread.sleep(300); // the client must still be reading now
+                    tls.getOutputStream().write("bye".getBytes(StandardCharsets.US_ASCII));
+                    tls.getOutputStream().flush();
+                    return received;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (SSLSocket client = Upgrader.of(boringClient()).connect("localhost", listener.getLocalPort())) {
+                client.getOutputStream().write(new byte[100_000]);
+                client.shutdownOutput();
+                assertTrue(client.isOutputShutdown());
+                assertEquals("bye", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+            }
+            assertEquals(100_000, serverSide.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aTls13TicketThatArrivesJustAfterAnUploadStillLetsTheNextConnectionResume() throws Exception {
+        // an FTPS upload of a small file: the client is done before the server's ticket arrives. BoringSSL keeps no
+        // ticket that arrives after its close_notify, so without one the next data connection could not resume.
+        TlsPolicy policy = boringClient();
+        try (ServerSocket listener = new ServerSocket(0, 2, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> serverSide = CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 2; i++) {
+                    try (Socket accepted = listener.accept()) {
+                        Socket slow = new LaterWritesDelayedSocket(accepted, Duration.ofMillis(20));
+                        try (SSLSocket tls = Upgrader.of(LOCALHOST.serverPolicy()).acceptImplicit(slow)) {
+                            tls.getInputStream().readAllBytes(); // the upload, up to the client's close_notify
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            dev.starttls.Endpoint endpoint = dev.starttls.Endpoint.of("localhost", listener.getLocalPort());
+            TlsConnection first = Upgrader.of(policy).connect(endpoint);
+            try (SSLSocket upload = first.socket()) {
+                upload.getOutputStream().write("small file".getBytes(StandardCharsets.US_ASCII));
+                upload.shutdownOutput();
+                upload.getInputStream().readAllBytes();
+            }
+            TlsConnection second = Upgrader.of(policy).connect(endpoint);
+            second.socket().close();
+            serverSide.get(10, TimeUnit.SECONDS);
+            assertFalse(first.handshake().resumed());
+            assertTrue(second.handshake().resumed(), "the ticket of the upload's connection was kept");
+        }
+    }
+
+    @Test
+    void dataThatArrivedBeforeShutdownOutputIsStillDelivered() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.startTls(LOCALHOST);
+            c.sendLine("early");
+            c.readUntilClosed();
+        });
+                SSLSocket tls = Upgrader.of(boringClient()).connect("localhost", server.port())) {
+            Thread.sleep(300); // "early" has arrived, still encrypted
+            tls.shutdownOutput();
+            byte[] line = new byte[7];
+            new DataInputStream(tls.getInputStream()).readFully(line);
+            assertEquals("early\r\n", new String(line, StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
     void aReadThatTimesOutCanBeRetriedAndGetsTheWholeRecord() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.startTls(LOCALHOST);
@@ -207,6 +301,36 @@ class BoringSslProviderTest {
             javax.net.ssl.SSLHandshakeException e = assertThrows(javax.net.ssl.SSLHandshakeException.class,
                     ((SSLSocket) socket)::startHandshake);
             assertTrue(e.getMessage().contains("does not match"), e.getMessage());
+        }
+    }
+
+    /** A server's socket whose writes after the first (its handshake flight) wait: the TLS 1.3 ticket comes late. */
+    private static final class LaterWritesDelayedSocket extends DelegatingSocket {
+        private final Duration delay;
+        private boolean wrote;
+
+        LaterWritesDelayedSocket(Socket delegate, Duration delay) {
+            super(delegate);
+            this.delay = delay;
+        }
+
+        @Override
+        public OutputStream getOutputStream() throws java.io.IOException {
+            OutputStream out = delegate.getOutputStream();
+            return new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws java.io.IOException {
+                    if (wrote) {
+                        try {
+                            Thread.sleep(delay.toMillis());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    wrote = true;
+                    out.write(b, off, len);
+                }
+            };
         }
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.starttls.TlsPolicy;
 import dev.starttls.TlsUpgradeException;
@@ -85,8 +84,6 @@ class FtpCommonsNetTest {
     @ParameterizedTest(name = "implicit={0}")
     @ValueSource(booleans = {false, true})
     void storesListsAndRetrievesOverDataConnectionsThatResumeTheControlSession(boolean implicit) throws Exception {
-        assumeTrue(CertificateAuthority.providerUnderTest() == null,
-                "known gap of the BoringSSL provider, open in issue #20");
         byte[] content = new byte[200_000];
         new Random(7).nextBytes(content);
         List<String> commands = new CopyOnWriteArrayList<>();
