@@ -47,8 +47,8 @@ final class EngineSocket extends SSLSocket {
     private final Socket plain;
     private final boolean autoClose;
     private final InputStream consumed; // server side: bytes the caller already read from the plain socket
-    private String peerHost;
-    private final int peerPort;
+    private String peerHost; // with peerPort, the session cache key; set by connect() when created unconnected
+    private int peerPort;
 
     private final long createdMillis = System.currentTimeMillis(); // before any caller starts timing the handshake
     private final Object handshakeLock = new Object();
@@ -552,8 +552,9 @@ final class EngineSocket extends SSLSocket {
 
     /**
      * A TLS 1.3 client that has received nothing since its handshake waits briefly for the server's ticket, which is
-     * due one round trip after the client's Finished: as long as the handshake took (at least 50 ms), within the
-     * socket's read timeout. A server that sends no ticket costs that wait once per such connection.
+     * due one round trip after the client's Finished: twice as long as the handshake took, at least 250 ms (a busy
+     * server is late), within the socket's read timeout. A server that sends no ticket costs that wait once per such
+     * connection; one that sends it arrives before it ends.
      */
     private void awaitTls13Ticket() throws IOException {
         if (!clientMode || receivedAfterHandshake || inboundDone || netIn.position() > 0
@@ -561,7 +562,7 @@ final class EngineSocket extends SSLSocket {
             return;
         }
         int readTimeout = plain.getSoTimeout();
-        long wait = Math.max(50, handshakeMillis);
+        long wait = Math.max(250, 2 * handshakeMillis);
         try {
             plain.setSoTimeout((int) (readTimeout == 0 ? wait : Math.min(wait, readTimeout)));
             fill(engine);
@@ -852,8 +853,10 @@ final class EngineSocket extends SSLSocket {
 
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
-        if (peerHost == null && endpoint instanceof InetSocketAddress) {
-            peerHost = ((InetSocketAddress) endpoint).getHostString();
+        if (endpoint instanceof InetSocketAddress) {
+            InetSocketAddress address = (InetSocketAddress) endpoint;
+            peerHost = peerHost != null ? peerHost : address.getHostString();
+            peerPort = peerPort >= 0 ? peerPort : address.getPort();
         }
         plain.connect(endpoint, timeout);
     }

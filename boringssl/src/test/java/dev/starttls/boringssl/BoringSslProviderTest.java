@@ -334,6 +334,28 @@ class BoringSslProviderTest {
         }
     }
 
+    @Test
+    void socketsFromThePolicySocketFactoryResumeTheirSessionAsJssesDo() throws Exception {
+        // Jakarta Mail and HttpsURLConnection create sockets this way: from host and port, connected by the factory
+        javax.net.ssl.SSLSocketFactory factory = boringClient().socketFactory();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.startTls(LOCALHOST);
+            c.sendLine("one");
+            c.readUntilClosed();
+        })) {
+            long beforeFirst = System.currentTimeMillis();
+            try (SSLSocket first = (SSLSocket) factory.createSocket("localhost", server.port())) {
+                first.getInputStream().read(); // the TLS 1.3 ticket comes before the line
+                assertTrue(first.getSession().getCreationTime() >= beforeFirst, "a new session");
+            }
+            long beforeSecond = System.currentTimeMillis();
+            try (SSLSocket second = (SSLSocket) factory.createSocket("localhost", server.port())) {
+                second.startHandshake();
+                assertTrue(second.getSession().getCreationTime() < beforeSecond, "the first session, resumed");
+            }
+        }
+    }
+
     private static void write(Socket socket, byte[] data) {
         try {
             OutputStream out = socket.getOutputStream();
