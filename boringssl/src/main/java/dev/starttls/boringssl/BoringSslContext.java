@@ -10,7 +10,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.security.KeyManagementException;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -138,16 +137,12 @@ final class BoringSslContext extends SSLContextSpi {
 
     @Override
     protected SSLParameters engineGetDefaultSSLParameters() {
-        return copy(defaults);
+        return EngineSocket.copy(defaults);
     }
 
     @Override
     protected SSLParameters engineGetSupportedSSLParameters() {
-        return copy(supported);
+        return EngineSocket.copy(supported);
     }
 
-    private static SSLParameters copy(SSLParameters p) {
-        return new SSLParameters(Arrays.copyOf(p.getCipherSuites(), p.getCipherSuites().length),
-                Arrays.copyOf(p.getProtocols(), p.getProtocols().length));
-    }
 }

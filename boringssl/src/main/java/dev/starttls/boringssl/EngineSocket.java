@@ -64,8 +64,7 @@ final class EngineSocket extends SSLSocket {
     private boolean sessionCreation = true;
 
     private volatile SSLEngine engine;
-    private volatile HandshakeSession session; // once the handshake is done
-    private volatile boolean handshakeDone;
+    private volatile HandshakeSession session; // set once the handshake is done
     private long handshakeMillis; // how long the handshake took: about the time a TLS 1.3 ticket needs to come
     private volatile boolean receivedAfterHandshake; // any record, such as a TLS 1.3 ticket
     private IOException handshakeFailure;
@@ -111,7 +110,7 @@ final class EngineSocket extends SSLSocket {
     @Override
     public void startHandshake() throws IOException {
         synchronized (handshakeLock) {
-            if (handshakeDone) {
+            if (session != null) {
                 return; // no renegotiation
             }
             if (handshakeFailure != null) {
@@ -126,8 +125,10 @@ final class EngineSocket extends SSLSocket {
                 e.beginHandshake();
                 runHandshake(e);
                 handshakeMillis = System.currentTimeMillis() - start;
-                session = new HandshakeSession(e.getSession(), Reuse.isSessionReused(e), createdMillis, start);
-                requireEnabledSuite(session.getCipherSuite());
+                HandshakeSession done = new HandshakeSession(e.getSession(), Reuse.isSessionReused(e), createdMillis,
+                        start);
+                requireEnabledSuite(done.getCipherSuite());
+                session = done;
             } catch (IOException | RuntimeException e) {
                 IOException failure;
                 if (e instanceof SSLException) {
@@ -142,7 +143,6 @@ final class EngineSocket extends SSLSocket {
                 sendAlertQuietly();
                 throw failure;
             }
-            handshakeDone = true;
         }
         if (!listeners.isEmpty()) {
             HandshakeCompletedEvent event = new HandshakeCompletedEvent(this, getSession());
@@ -254,7 +254,8 @@ final class EngineSocket extends SSLSocket {
         return copy;
     }
 
-    private static SSLParameters copy(SSLParameters p) {
+    /** A copy of every setting this provider honours (SSLParameters has no copy constructor). */
+    static SSLParameters copy(SSLParameters p) {
         SSLParameters copy = new SSLParameters(p.getCipherSuites(), p.getProtocols());
         copy.setAlgorithmConstraints(p.getAlgorithmConstraints());
         copy.setEndpointIdentificationAlgorithm(p.getEndpointIdentificationAlgorithm());
@@ -354,7 +355,7 @@ final class EngineSocket extends SSLSocket {
                 netIn.compact();
             }
             if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                receivedAfterHandshake |= handshakeDone && result.bytesConsumed() > 0;
+                receivedAfterHandshake |= session != null && result.bytesConsumed() > 0;
                 return result;
             }
             appIn = grow(appIn, e.getSession().getApplicationBufferSize());
@@ -382,7 +383,7 @@ final class EngineSocket extends SSLSocket {
     }
 
     private void handshakeIfNeeded() throws IOException {
-        if (!handshakeDone) {
+        if (session == null) {
             startHandshake();
         }
     }
@@ -484,7 +485,7 @@ final class EngineSocket extends SSLSocket {
         closed = true;
         SSLEngine e = engine;
         try {
-            if (e != null && handshakeDone && !outboundDone) {
+            if (e != null && session != null && !outboundDone) {
                 closeOutbound(e);
             }
         } finally {
@@ -650,10 +651,9 @@ final class EngineSocket extends SSLSocket {
 
         @Override
         public int available() {
-            return readLock.tryLock() ? availableLocked() : 0;
-        }
-
-        private int availableLocked() {
+            if (!readLock.tryLock()) {
+                return 0; // a reader is at work: nothing is sure to be there
+            }
             try {
                 return appIn.position();
             } finally {
@@ -712,7 +712,7 @@ final class EngineSocket extends SSLSocket {
     @Override
     public SSLSession getHandshakeSession() {
         SSLEngine e = engine;
-        return e == null || handshakeDone ? null : e.getHandshakeSession();
+        return e == null || session != null ? null : e.getHandshakeSession();
     }
 
     @Override
