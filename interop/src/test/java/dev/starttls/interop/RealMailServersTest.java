@@ -9,6 +9,7 @@ import dev.starttls.TlsPolicy;
 import dev.starttls.TlsSession;
 import dev.starttls.TlsUpgradeException;
 import dev.starttls.TlsUpgradeException.Failure;
+import dev.starttls.boringssl.BoringSsl;
 import dev.starttls.imap.ImapSession;
 import dev.starttls.imap.ImapTls;
 import dev.starttls.pop3.Pop3Session;
@@ -52,6 +53,25 @@ class RealMailServersTest {
             assertEquals(protocol, smtp.handshake().orElseThrow().protocol());
             assertTrue(smtp.authMechanisms().contains("PLAIN"), "AUTH PLAIN inside TLS: " + smtp.capabilities());
             smtp.authPlain(mail.value("user"), mail.value("password"));
+            var reply = smtp.send(mail.value("address"), List.of(mail.value("address")), message(token));
+            assertTrue(String.join(" ", reply.lines()).contains("queued as"), reply.toString());
+            smtp.quit();
+        }
+        assertTrue(new String(awaitOverImap("imaps", "TLSv1.3", token), StandardCharsets.UTF_8).contains(token));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource({"TLSv1.3, JSSE", "TLSv1.2, JSSE", "TLSv1.3, BoringSSL", "TLSv1.2, BoringSSL"})
+    void deliversThroughThePort25RoleAfterStartTlsAndTheMessageArrivesInDovecot(String protocol, String provider)
+            throws Exception {
+        TlsPolicy policy = provider.equals("BoringSSL")
+                ? mail.policy(protocol).newBuilder().provider(BoringSsl.provider()).build() : mail.policy(protocol);
+        String token = UUID.randomUUID().toString();
+        try (SmtpSession smtp = SmtpTls.connect("localhost", mail.port("smtp-mta"), policy)) {
+            assertEquals(protocol, smtp.handshake().orElseThrow().protocol());
+            assertEquals(provider.equals("BoringSSL") ? "dev.starttls.boringssl.EngineSocket"
+                    : "sun.security.ssl.SSLSocketImpl", smtp.sslSocket().getClass().getName());
+            assertTrue(smtp.authMechanisms().isEmpty(), "the port-25 role offers no AUTH: " + smtp.capabilities());
             var reply = smtp.send(mail.value("address"), List.of(mail.value("address")), message(token));
             assertTrue(String.join(" ", reply.lines()).contains("queued as"), reply.toString());
             smtp.quit();
