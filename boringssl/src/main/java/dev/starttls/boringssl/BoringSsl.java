@@ -24,7 +24,8 @@ import java.util.Optional;
  * {@code Endpoint.ofConnected} is verified against the address; ALPN as a server never sends
  * {@code no_application_protocol}, it just selects nothing; no server sockets ({@code SSLServerSocketFactory}): a
  * server wraps accepted sockets with {@code Upgrader.acceptImplicit} or {@code acceptUpgrade}, as everywhere in this
- * library; {@code java.net.http.HttpClient} cannot use the context.
+ * library; sockets only: {@code createSSLEngine} is refused with the reason, so {@code java.net.http.HttpClient}
+ * needs a JSSE policy.
  *
  * @since 0.1
  */

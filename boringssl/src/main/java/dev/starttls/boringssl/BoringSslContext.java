@@ -112,14 +112,25 @@ final class BoringSslContext extends SSLContextSpi {
                 + "Upgrader.acceptImplicit or acceptUpgrade");
     }
 
+    /**
+     * Refused: BoringSSL's engine differs from JSSE's in ways engine drivers notice (netty reports a finished handshake
+     * only on a later call, and takes ALPN from the context, not from {@code SSLParameters}); java.net.http.HttpClient
+     * gives up on it after the handshake. {@link EngineSocket} drives it for this library's sockets.
+     */
     @Override
     protected SSLEngine engineCreateSSLEngine() {
-        return clientEngine(List.of(), null, -1);
+        throw engineRefused();
     }
 
     @Override
     protected SSLEngine engineCreateSSLEngine(String host, int port) {
-        return clientEngine(List.of(), host, port);
+        throw engineRefused();
+    }
+
+    private static UnsupportedOperationException engineRefused() {
+        return new UnsupportedOperationException("the BoringSSL provider of starttls-java makes sockets only "
+                + "(SSLContext.getSocketFactory()); for an SSLEngine, as java.net.http.HttpClient needs, use a "
+                + "policy without it (JSSE)");
     }
 
     @Override

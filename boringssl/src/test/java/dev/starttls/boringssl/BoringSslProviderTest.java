@@ -356,6 +356,27 @@ class BoringSslProviderTest {
         }
     }
 
+    @Test
+    void anSslEngineIsRefusedWithTheReasonRatherThanFailingInsideItsUser() throws Exception {
+        // java.net.http.HttpClient drives the engine itself and gives up on BoringSSL's after the handshake
+        javax.net.ssl.SSLContext context = boringClient().sslContext();
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> context.createSSLEngine("localhost", 443));
+        assertTrue(e.getMessage().contains("sockets only"), e.getMessage());
+        assertThrows(UnsupportedOperationException.class, context::createSSLEngine);
+        try (dev.starttls.testkit.HttpsTestServer server = dev.starttls.testkit.HttpsTestServer.start(LOCALHOST)) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(context).build();
+            Exception failure = assertThrows(Exception.class, () -> client.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("https://localhost:" + server.port() + "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()));
+            Throwable cause = failure;
+            while (cause.getCause() != null && !(cause instanceof UnsupportedOperationException)) {
+                cause = cause.getCause();
+            }
+            assertTrue(cause.getMessage().contains("sockets only"), failure.toString());
+        }
+    }
+
     private static void write(Socket socket, byte[] data) {
         try {
             OutputStream out = socket.getOutputStream();

@@ -30,8 +30,8 @@ class JdkClientsTest {
 
     @Test
     void httpClientWithThePolicysContextTrustsItsCaAndChecksTheName() throws Exception {
-        assumeTrue(CertificateAuthority.providerUnderTest() == null, "known gap of the BoringSSL provider (#20): "
-                + "java.net.http.HttpClient drives its SSLEngine directly and gives up on netty's after the handshake");
+        assumeTrue(CertificateAuthority.providerUnderTest() == null, "the BoringSSL provider makes sockets only, "
+                + "HttpClient needs an SSLEngine: BoringSslProviderTest checks that it is refused with the reason");
         try (HttpsTestServer server = HttpsTestServer.start(ca.issue("localhost"))) {
             HttpClient client = HttpClient.newBuilder().sslContext(policy.sslContext()).build();
             HttpResponse<String> ok = client.send(HttpRequest.newBuilder(
